@@ -1,0 +1,404 @@
+"""The core engine: a compiled, indexed, three-valued evaluator that can trace every condition.
+
+Compilation (once per pack):
+
+* rules are grouped by request kind and sorted by precedence: priority (high first), then
+  specificity (more comparisons first), then load order;
+* within a kind, the equality fact that most rules test at top level (``item_category:
+  electronics``) becomes an index: for each of its values the candidate list is precomputed,
+  so a request only visits the rules that can possibly hold for it;
+* each condition becomes a small closure; a flat ``all`` of comparisons (the common case) is
+  kept as a tuple and tested inline.
+
+Evaluation is three-valued: a fact missing from the facts mapping (or ``None``) makes its
+comparison *unknown*. The first rule that holds decides, unless a rule earlier in
+precedence order is unknown and has a different outcome: then the verdict is
+``needs_info`` and names the missing facts, most decisive first.
+
+``Engine.decide`` is the fast path (no trace, no allocation on the common path).
+``Engine.trace`` evaluates every condition of every candidate rule (no short-circuit) and
+records required vs actual values; both share one decision procedure, so they never
+disagree.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from policylib.language import All, Any_, Compare, Condition, Not, Pack, Rule, comparisons
+
+__all__ = [
+    "CondResult",
+    "Engine",
+    "RuleResult",
+    "Verdict",
+    "evaluate_condition",
+]
+
+Tri = bool | None
+"""Three-valued truth: True, False or None (unknown)."""
+
+NEEDS_INFO = "needs_info"
+
+_ORDERED: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "in": lambda actual, allowed: actual in allowed,
+    "not_in": lambda actual, allowed: actual not in allowed,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CondResult:
+    """One comparison as evaluated: what was required, what the request had, and the result."""
+
+    fact: str
+    op: str
+    required: Any
+    actual: Any
+    status: str  # held | failed | unknown
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    rule: Rule
+    status: str  # held | failed | unknown
+    conditions: tuple[CondResult, ...]
+    decided: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the engine decided for one set of facts.
+
+    Attributes:
+        outcome: granted | partial | denied | needs_info | escalate.
+        rule: the deciding rule, or None when the pack's default applies (or info is missing).
+        missing: for needs_info, the unknown facts, most decisive first.
+        blocking: for needs_info, the unknown rules that could change the outcome.
+        would_be: for needs_info, what the outcome would be if the unknown rules failed.
+        trace: every candidate rule in precedence order (only from ``Engine.trace``).
+    """
+
+    outcome: str
+    rule: Rule | None
+    missing: tuple[str, ...] = ()
+    blocking: tuple[Rule, ...] = ()
+    would_be: str = ""
+    trace: tuple[RuleResult, ...] | None = None
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _freeze(op: str, value: Any) -> Any:
+    if op in ("in", "not_in"):
+        return frozenset(value)
+    return value
+
+
+def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Tri:
+    """Kleene evaluation of a condition tree (reference semantics, used by backends)."""
+    if isinstance(cond, Compare):
+        actual = facts.get(cond.fact)
+        if actual is None:
+            return None
+        return bool(_ORDERED[cond.op](actual, _freeze(cond.op, cond.value)))
+    if isinstance(cond, Not):
+        inner = evaluate_condition(cond.item, facts)
+        return None if inner is None else not inner
+    results = [evaluate_condition(item, facts) for item in cond.items]
+    if isinstance(cond, All):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _compile(cond: Condition) -> Callable[[Mapping[str, Any]], Tri]:
+    if isinstance(cond, Compare):
+        name, fn, const = cond.fact, _ORDERED[cond.op], _freeze(cond.op, cond.value)
+
+        def compare(facts: Mapping[str, Any]) -> Tri:
+            actual = facts.get(name)
+            if actual is None:
+                return None
+            return bool(fn(actual, const))
+
+        return compare
+    if isinstance(cond, Not):
+        inner = _compile(cond.item)
+
+        def negate(facts: Mapping[str, Any]) -> Tri:
+            result = inner(facts)
+            return None if result is None else not result
+
+        return negate
+    parts = tuple(_compile(item) for item in cond.items)
+    if isinstance(cond, All):
+
+        def all_(facts: Mapping[str, Any]) -> Tri:
+            unknown = False
+            for part in parts:
+                result = part(facts)
+                if result is False:
+                    return False
+                if result is None:
+                    unknown = True
+            return None if unknown else True
+
+        return all_
+
+    def any_(facts: Mapping[str, Any]) -> Tri:
+        unknown = False
+        for part in parts:
+            result = part(facts)
+            if result is True:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+
+    return any_
+
+
+def _flat(cond: Condition) -> tuple[tuple[str, Callable[[Any, Any], bool], Any], ...] | None:
+    """A flat conjunction of comparisons as (fact, fn, constant) triples, else None."""
+    items: Sequence[Condition]
+    if isinstance(cond, Compare):
+        items = (cond,)
+    elif isinstance(cond, All) and all(isinstance(c, Compare) for c in cond.items):
+        items = cond.items
+    else:
+        return None
+    return tuple(
+        (c.fact, _ORDERED[c.op], _freeze(c.op, c.value)) for c in items if isinstance(c, Compare)
+    )
+
+
+def _trace(cond: Condition, facts: Mapping[str, Any], out: list[CondResult]) -> Tri:
+    """Evaluate without short-circuit, recording every comparison."""
+    if isinstance(cond, Compare):
+        actual = facts.get(cond.fact)
+        if actual is None:
+            out.append(CondResult(cond.fact, cond.op, cond.value, None, "unknown"))
+            return None
+        held = bool(_ORDERED[cond.op](actual, _freeze(cond.op, cond.value)))
+        out.append(CondResult(cond.fact, cond.op, cond.value, actual, "held" if held else "failed"))
+        return held
+    if isinstance(cond, Not):
+        inner = _trace(cond.item, facts, out)
+        return None if inner is None else not inner
+    results = [_trace(item, facts, out) for item in cond.items]
+    if isinstance(cond, All):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+_STATUS = {True: "held", False: "failed", None: "unknown"}
+
+
+# --------------------------------------------------------------------------- compiled rules
+
+
+class _Compiled:
+    __slots__ = ("facts", "flat", "outcome", "rank", "rule", "test", "verdict")
+
+    def __init__(self, rule: Rule, rank: int) -> None:
+        self.rule = rule
+        self.rank = rank
+        self.outcome = rule.outcome
+        self.flat = _flat(rule.when)
+        self.test = _compile(rule.when)
+        self.facts = tuple(dict.fromkeys(c.fact for c in comparisons(rule.when)))
+        self.verdict = Verdict(rule.outcome, rule)
+
+
+def _precedence_key(rule: Rule) -> tuple[int, int, int]:
+    return (-rule.priority, -rule.specificity, rule.order)
+
+
+def _index_fact(rules: Sequence[Rule]) -> str | None:
+    """The equality fact that best splits a kind's rules, or None when none is worth it."""
+    counts: Counter[str] = Counter()
+    values: dict[str, set[Any]] = {}
+    for rule in rules:
+        for c in _top_equalities(rule.when):
+            counts[c.fact] += 1
+            values.setdefault(c.fact, set()).add(c.value)
+    best = [(n, fact) for fact, n in counts.items() if n >= 2 and len(values[fact]) >= 2]
+    if not best:
+        return None
+    return max(best)[1]
+
+
+def _top_equalities(cond: Condition) -> list[Compare]:
+    if isinstance(cond, Compare):
+        return [cond] if cond.op == "eq" else []
+    if isinstance(cond, All):
+        return [c for c in cond.items if isinstance(c, Compare) and c.op == "eq"]
+    return []
+
+
+class _KindTable:
+    """The compiled rules of one request kind, with an optional equality index."""
+
+    __slots__ = ("all", "by_value", "index_fact", "wildcard")
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        ordered = sorted(rules, key=_precedence_key)
+        compiled = [_Compiled(rule, rank) for rank, rule in enumerate(ordered)]
+        self.all: tuple[_Compiled, ...] = tuple(compiled)
+        self.index_fact = _index_fact(ordered)
+        self.by_value: dict[Any, tuple[_Compiled, ...]] = {}
+        self.wildcard: tuple[_Compiled, ...] = self.all
+        if self.index_fact is None:
+            return
+        buckets: dict[Any, list[_Compiled]] = {}
+        wildcard: list[_Compiled] = []
+        for item in compiled:
+            keyed = [c for c in _top_equalities(item.rule.when) if c.fact == self.index_fact]
+            if keyed:
+                buckets.setdefault(keyed[0].value, []).append(item)
+            else:
+                wildcard.append(item)
+        self.wildcard = tuple(wildcard)
+        for value, bucket in buckets.items():
+            self.by_value[value] = tuple(sorted(bucket + wildcard, key=lambda c: c.rank))
+
+    def candidates(self, facts: Mapping[str, Any]) -> tuple[_Compiled, ...]:
+        if self.index_fact is None:
+            return self.all
+        value = facts.get(self.index_fact)
+        if value is None:
+            return self.all
+        try:
+            return self.by_value.get(value, self.wildcard)
+        except TypeError:  # unhashable value: no index, visit everything
+            return self.all
+
+
+_EMPTY = _KindTable(())
+
+
+class Engine:
+    """A pack compiled for evaluation. Immutable after construction; safe across threads."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.default_outcome = pack.default_outcome
+        self._default = Verdict(pack.default_outcome, None)
+        by_kind: dict[str, list[Rule]] = {}
+        for rule in pack.rules:
+            for kind in rule.kinds:
+                by_kind.setdefault(kind, []).append(rule)
+        self._tables = {kind: _KindTable(rules) for kind, rules in by_kind.items()}
+
+    def facts_for(self, kind: str) -> tuple[str, ...]:
+        """Every fact any rule of this kind reads (what needs deriving for a request)."""
+        table = self._tables.get(kind, _EMPTY)
+        return tuple(dict.fromkeys(f for c in table.all for f in c.facts))
+
+    def rules_for(self, kind: str) -> tuple[Rule, ...]:
+        """The rules of a kind in precedence order."""
+        return tuple(c.rule for c in self._tables.get(kind, _EMPTY).all)
+
+    # ------------------------------------------------------------------ fast path
+
+    def decide(self, kind: str, facts: Mapping[str, Any]) -> Verdict:
+        """The decision for one set of facts, without a trace."""
+        table = self._tables.get(kind)
+        if table is None:
+            return self._default
+        pending: list[_Compiled] | None = None
+        get = facts.get
+        for item in table.candidates(facts):
+            flat = item.flat
+            if flat is not None:
+                result: Tri = True
+                for name, fn, const in flat:
+                    actual = get(name)
+                    if actual is None:
+                        result = None
+                    elif not fn(actual, const):
+                        result = False
+                        break
+            else:
+                result = item.test(facts)
+            if result is True:
+                if pending is None:
+                    return item.verdict
+                return self._settle(item.outcome, item.rule, pending, facts)
+            if result is None:
+                if pending is None:
+                    pending = [item]
+                else:
+                    pending.append(item)
+        if pending is None:
+            return self._default
+        return self._settle(self.default_outcome, None, pending, facts)
+
+    def _settle(
+        self,
+        outcome: str,
+        rule: Rule | None,
+        pending: list[_Compiled],
+        facts: Mapping[str, Any],
+    ) -> Verdict:
+        """Decide whether unknown rules ahead of the winner block it (then: needs_info)."""
+        blocking = [p for p in pending if p.outcome != outcome]
+        if not blocking:
+            return Verdict(outcome, rule)
+        need: Counter[str] = Counter()
+        for p in blocking:
+            for name in p.facts:
+                if facts.get(name) is None:
+                    need[name] += 1
+        first = blocking[0]
+        first_missing = [f for f in first.facts if facts.get(f) is None]
+        order = {name: i for i, name in enumerate(need)}
+        ranked = sorted(need, key=lambda f: (f not in first_missing, -need[f], order[f]))
+        return Verdict(
+            NEEDS_INFO,
+            None,
+            missing=tuple(ranked),
+            blocking=tuple(p.rule for p in blocking),
+            would_be=outcome,
+        )
+
+    # ------------------------------------------------------------------ traced path
+
+    def trace(self, kind: str, facts: Mapping[str, Any]) -> Verdict:
+        """The same decision as ``decide`` plus every condition of every candidate rule."""
+        verdict = self.decide(kind, facts)
+        table = self._tables.get(kind)
+        if table is None:
+            return Verdict(verdict.outcome, verdict.rule, trace=())
+        deciding = verdict.rule
+        results: list[RuleResult] = []
+        for item in table.candidates(facts):
+            conds: list[CondResult] = []
+            status = _STATUS[_trace(item.rule.when, facts, conds)]
+            results.append(RuleResult(item.rule, status, tuple(conds), item.rule is deciding))
+        return Verdict(
+            verdict.outcome,
+            verdict.rule,
+            verdict.missing,
+            verdict.blocking,
+            verdict.would_be,
+            tuple(results),
+        )

@@ -1,0 +1,105 @@
+"""Every exception policylib raises on purpose.
+
+::
+
+    PolicyError                      base of everything below; has a stable kebab-case ``code``
+    ├── RequestError (ValueError)    a customer request failed validation; ``.problems`` lists
+    │                                each bad field path with the value received
+    ├── RuleError (ValueError)       a rule pack failed to load; ``.problems`` lists every
+    │                                problem found (file:line:col, rule id, how to fix it)
+    └── BackendError (RuntimeError)  an optional backend is missing or refused the pack
+
+Foreign exceptions (pydantic, PyYAML, fluent, durable_rules) are translated where they
+are caught and never reach a caller raw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BackendError",
+    "PolicyError",
+    "Problem",
+    "RequestError",
+    "RuleError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request or a rule file.
+
+    Attributes:
+        code: stable kebab-case identifier (``unknown-fact``, ``wrong-type`` ...).
+        message: what is wrong, in one sentence.
+        where: a field path (``order.items[0].price``) or ``file:line:col``.
+        hint: how to fix it, when we know.
+        rule_id: the rule the problem belongs to, for rule files.
+        value: the value received, for requests (already shortened for display).
+        excerpt: the source line with a caret under the spot, for rule files.
+    """
+
+    code: str
+    message: str
+    where: str = ""
+    hint: str = ""
+    rule_id: str = ""
+    value: str = ""
+    excerpt: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        head = f"{self.where}: " if self.where else ""
+        rule = f"[{self.rule_id}] " if self.rule_id else ""
+        text = f"{head}{rule}{self.message} ({self.code})"
+        if self.value:
+            text += f"; received {self.value}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        if self.excerpt:
+            text += "\n" + "\n".join("    " + line for line in self.excerpt.splitlines())
+        return text
+
+
+class PolicyError(Exception):
+    """Base class of every error policylib raises on purpose."""
+
+    code: str = "policy-error"
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.message = message
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        if not self.problems:
+            return self.message
+        body = "\n".join(f"  - {p}".replace("\n", "\n  ") for p in self.problems)
+        return f"{self.message}\n{body}"
+
+
+class RequestError(PolicyError, ValueError):
+    """The customer request is not valid; each problem names a field path and the value."""
+
+    code = "invalid-request"
+
+
+class RuleError(PolicyError, ValueError):
+    """A rule pack could not be loaded; each problem names file:line:col and the rule."""
+
+    code = "invalid-rules"
+
+
+class BackendError(PolicyError, RuntimeError):
+    """An optional evaluation backend is not available or cannot run this pack."""
+
+    code = "backend-error"
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """A short, safe repr of a received value for error messages."""
+    text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text

@@ -1,0 +1,405 @@
+"""A loaded policy: the one object applications hold and call ``evaluate`` on.
+
+The flow of one evaluation, one way only::
+
+    request (dict | JSON | Request)
+      -> parse_request            validated, typed Request            (model)
+      -> derive_facts             typed facts, unknown = absent        (facts)
+      -> Engine.trace             Verdict + per-condition trace        (engine)
+      -> find_alternatives        re-checked offers                    (alternatives)
+      -> render_decision          the customer explanation             (explain)
+      -> Decision
+
+Requests about several items (a return of three things) are decided item by item and
+combined: the same outcome everywhere is that outcome; a mix of granted and not is
+``partial``; any item needing information makes the whole ``needs_info`` (one question).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from policylib.alternatives import find_alternatives
+from policylib.engine import Engine, RuleResult, Verdict
+from policylib.errors import BackendError
+from policylib.explain import TextRenderer, render_decision
+from policylib.facts import BusinessCalendar, FactContext, derive_facts
+from policylib.language import Pack, Rule
+from policylib.loader import load_pack
+from policylib.model import (
+    Alternative,
+    Citation,
+    ConditionTrace,
+    Decision,
+    DecisionContext,
+    Outcome,
+    Question,
+    Reason,
+    Request,
+    RequestKind,
+    RuleTrace,
+    parse_request,
+)
+
+__all__ = ["ITEM_KINDS", "Policy", "load_policy"]
+
+ITEM_KINDS = frozenset({RequestKind.RETURN, RequestKind.EXCHANGE, RequestKind.PRICE_ADJUSTMENT})
+"""Kinds decided item by item; the others are decided once for the whole order."""
+
+EngineName = Literal["core", "durable"]
+
+_GRANTING = frozenset({"granted", "partial"})
+
+
+class Policy:
+    """A compiled policy pack. Thread-safe: evaluate from as many threads as you like."""
+
+    def __init__(self, pack: Pack, engine: EngineName = "core") -> None:
+        self.pack = pack
+        self.engine_name = engine
+        self.engine: Any
+        if engine == "core":
+            self.engine = Engine(pack)
+        elif engine == "durable":
+            from policylib._durable import DurableEngine
+
+            self.engine = DurableEngine(pack)
+        else:
+            raise BackendError(f"unknown engine {engine!r}; use 'core' or 'durable'")
+        self.zone = ZoneInfo(pack.store.timezone)
+        self.calendar = BusinessCalendar(pack.store.country, pack.store.subdivision)
+        self.renderer = TextRenderer(pack)
+        self._derive = {name: fact.derive for name, fact in pack.facts.items()}
+        # Facts to derive per kind: what the rules read plus what their texts name.
+        self._needed: dict[str, tuple[str, ...]] = {}
+        for kind in RequestKind:
+            names: dict[str, None] = dict.fromkeys(self.engine.facts_for(kind.value))
+            for rule in self.engine.rules_for(kind.value):
+                for message in (rule.text, rule.why, *(o.text for o in rule.offers)):
+                    if message is not None:
+                        names.update(dict.fromkeys(message.variables))
+            for fact in list(names):
+                question = pack.facts[fact].question
+                if question is not None:
+                    names.update(dict.fromkeys(question.variables))
+            for message in pack.messages.values():
+                names.update(dict.fromkeys(v for v in message.variables if v in pack.facts))
+            names.update(dict.fromkeys(v for v in pack.default_text.variables))
+            self._needed[kind.value] = tuple(n for n in names if n in pack.facts)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Policy {self.pack.store.name!r}: {len(self.pack.rules)} rules, "
+            f"engine={self.engine_name}>"
+        )
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.pack.rules
+
+    # ------------------------------------------------------------------ public API
+
+    def evaluate(self, request: object, now: datetime | None = None) -> Decision:
+        """Decide a request and explain the decision.
+
+        Args:
+            request: a ``Request``, a dict or JSON text in the canonical shape.
+            now: the clock to decide at (timezone-aware). The request's ``requested_at``
+                wins when given; without either, the current time in the store's zone.
+
+        Raises:
+            RequestError: the request is not valid (names each field and value).
+        """
+        req = parse_request(request)
+        clock = self._clock(req, now)
+        parts = [self._decide_one(req, sub, clock, alternatives=True) for sub in self._split(req)]
+        return self._combine(req, clock, parts)
+
+    def decide(self, request: object, now: datetime | None = None) -> Outcome:
+        """Only the outcome: the fast path (no trace, no texts, no alternatives)."""
+        req = parse_request(request)
+        clock = self._clock(req, now)
+        outcomes = [self._verdict(sub, clock)[0].outcome for sub in self._split(req)]
+        return Outcome(_combine_outcomes(outcomes))
+
+    # ------------------------------------------------------------------ steps
+
+    def _clock(self, req: Request, now: datetime | None) -> datetime:
+        if req.requested_at is not None:
+            moment = req.requested_at
+            if isinstance(moment, datetime):
+                return moment
+            return datetime.combine(moment, time(0), tzinfo=self.zone)
+        if now is not None:
+            if not isinstance(now, datetime):
+                raise TypeError("now must be a datetime")
+            if now.tzinfo is None or now.utcoffset() is None:
+                raise ValueError("now must carry a time zone (e.g. datetime.now(timezone.utc))")
+            return now
+        return datetime.now(self.zone)
+
+    def _split(self, req: Request) -> list[Request]:
+        """One request per selected item for item kinds; the request itself otherwise."""
+        if req.kind not in ITEM_KINDS or req.order is None:
+            return [req]
+        items = req.selected_items()
+        if len(items) <= 1 and len(req.items) == 1:
+            return [req]
+        return [req.model_copy(update={"items": [item.sku]}) for item in items]
+
+    def _context(self, req: Request, clock: datetime) -> FactContext:
+        items = req.selected_items() if req.kind in ITEM_KINDS else []
+        return FactContext(
+            request=req,
+            item=items[0] if items else None,
+            now=clock,
+            zone=self.zone,
+            calendar=self.calendar,
+            settings=self.pack.settings,
+        )
+
+    def _verdict(
+        self, req: Request, clock: datetime, traced: bool = False
+    ) -> tuple[Verdict, dict[str, Any]]:
+        kind = req.kind.value
+        facts = derive_facts(self._needed[kind], self._derive, self._context(req, clock))
+        verdict = self.engine.trace(kind, facts) if traced else self.engine.decide(kind, facts)
+        return verdict, facts
+
+    def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
+        """Re-decide a changed one-item request (for the alternatives search)."""
+        verdict, facts = self._verdict(req, clock)
+        return verdict, self.renderer.format_facts(facts)
+
+    def _decide_one(self, req: Request, clock: datetime, *, alternatives: bool) -> _Part:
+        verdict, facts = self._verdict(req, clock, traced=True)
+        formatted = self.renderer.format_facts(facts)
+        part = _Part(req, verdict, facts, formatted)
+        part.reasons = self._reasons(verdict, formatted)
+        if verdict.outcome == "needs_info":
+            part.questions = [self._question(verdict, formatted)]
+        if alternatives:
+            part.alternatives = find_alternatives(
+                request=req,
+                verdict=verdict,
+                formatted=formatted,
+                probe=lambda changed: self.probe(changed, clock),
+                fill=self.renderer.fill,
+                pack=self.pack,
+            )
+        return part
+
+    def _citation(self, rule: Rule | None) -> Citation:
+        store = self.pack.store
+        if rule is None:
+            return Citation(section="", title="Our customer service policy", url=store.policy_url)
+        section = self.pack.sections.get(rule.citation.section)
+        title = section.title if section else rule.citation.section
+        url = store.policy_url or None
+        if url and rule.citation.anchor:
+            url = f"{url}#{rule.citation.anchor}"
+        return Citation(section=rule.citation.section, title=title, url=url)
+
+    def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
+        fill = self.renderer.fill
+        if verdict.outcome == "needs_info" and verdict.blocking:
+            rule = verdict.blocking[0]
+            return [
+                Reason(
+                    rule_id=rule.id,
+                    title=rule.title,
+                    outcome=Outcome.NEEDS_INFO,
+                    citation=self._citation(rule),
+                    text="",
+                    why=fill(rule.why, formatted) if rule.why else "",
+                )
+            ]
+        rule = verdict.rule
+        if rule is None:
+            return [
+                Reason(
+                    rule_id="DEFAULT",
+                    title="No specific rule applies",
+                    outcome=Outcome(verdict.outcome),
+                    citation=self._citation(None),
+                    text=fill(self.pack.default_text, formatted),
+                )
+            ]
+        return [
+            Reason(
+                rule_id=rule.id,
+                title=rule.title,
+                outcome=Outcome(rule.outcome),
+                citation=self._citation(rule),
+                text=fill(rule.text, formatted),
+                why=fill(rule.why, formatted) if rule.why else "",
+                apology=rule.apology,
+            )
+        ]
+
+    def _question(self, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
+        name = verdict.missing[0]
+        fact = self.pack.facts[name]
+        return Question(
+            fact=name,
+            text=self.renderer.question(fact, formatted),
+            field=fact.field,
+        )
+
+    # ------------------------------------------------------------------ combining
+
+    def _combine(self, req: Request, clock: datetime, parts: Sequence[_Part]) -> Decision:
+        outcome = Outcome(_combine_outcomes([p.verdict.outcome for p in parts]))
+        asking = [p for p in parts if p.verdict.outcome == "needs_info"]
+        reasons: list[Reason] = []
+        seen: set[tuple[str, str]] = set()
+        for part in asking or parts:
+            for reason in part.reasons:
+                key = (reason.rule_id, reason.text)
+                if key not in seen:
+                    seen.add(key)
+                    reasons.append(reason)
+        alternatives: list[Alternative] = []
+        seen_alt: set[tuple[str, str]] = set()
+        for part in parts:
+            for alt in part.alternatives:
+                if (alt.kind, alt.text) not in seen_alt:
+                    seen_alt.add((alt.kind, alt.text))
+                    alternatives.append(alt)
+        questions = asking[0].questions[:1] if asking else []
+        trace = [rt for part in parts for rt in _trace_models(part.verdict, self.pack)]
+        first = (asking or parts)[0]
+        decision = Decision.model_construct(
+            outcome=outcome,
+            explanation="",
+            reasons=reasons,
+            alternatives=alternatives,
+            questions=questions,
+            trace=trace,
+            context=self._decision_context(req, first, parts),
+            decided_at=clock,
+        )
+        explanation = render_decision(decision, audience="customer", format="text")
+        return decision.model_copy(update={"explanation": explanation})
+
+    def _decision_context(
+        self, req: Request, first: _Part, parts: Sequence[_Part]
+    ) -> DecisionContext:
+        store = self.pack.store
+        mattered: dict[str, str] = {}
+        for part in parts:
+            rules = [part.verdict.rule] if part.verdict.rule else list(part.verdict.blocking)
+            for rule in rules:
+                if rule is None:
+                    continue
+                for cond_fact in _rule_facts(rule):
+                    label = self.pack.facts[cond_fact].label
+                    mattered[label] = part.formatted.get(cond_fact, "not known")
+        return DecisionContext.model_construct(
+            customer_name=req.customer.name,
+            store_name=store.name,
+            policy_url=store.policy_url or None,
+            locale=store.locale,
+            request_kind=req.kind,
+            escalation_contact=store.escalation_contact,
+            agent_may_approve=first.formatted.get("goodwill_limit", ""),
+            facts=mattered,
+        )
+
+
+class _Part:
+    """The decision for one item (or the whole order) before combining."""
+
+    __slots__ = ("alternatives", "facts", "formatted", "questions", "reasons", "request", "verdict")
+
+    def __init__(
+        self, request: Request, verdict: Verdict, facts: dict[str, Any], formatted: dict[str, str]
+    ) -> None:
+        self.request = request
+        self.verdict = verdict
+        self.facts = facts
+        self.formatted = formatted
+        self.reasons: list[Reason] = []
+        self.questions: list[Question] = []
+        self.alternatives: list[Alternative] = []
+
+
+def _combine_outcomes(outcomes: Sequence[str]) -> str:
+    distinct = set(outcomes)
+    if len(distinct) == 1:
+        return outcomes[0]
+    if "needs_info" in distinct:
+        return "needs_info"
+    if distinct & _GRANTING:
+        return "partial"
+    if "escalate" in distinct:
+        return "escalate"
+    return "denied"
+
+
+def _rule_facts(rule: Rule) -> list[str]:
+    from policylib.language import comparisons
+
+    return list(dict.fromkeys(c.fact for c in comparisons(rule.when)))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | tuple | list):
+        return sorted(_jsonable(v) for v in value)
+    return str(value)
+
+
+def _trace_models(verdict: Verdict, pack: Pack) -> list[RuleTrace]:
+    out: list[RuleTrace] = []
+    results: Sequence[RuleResult] = verdict.trace or ()
+    for result in results:
+        conditions = [
+            ConditionTrace.model_construct(
+                fact=c.fact,
+                label=pack.facts[c.fact].label if c.fact in pack.facts else c.fact,
+                op=c.op,
+                required=_jsonable(c.required),
+                actual=_jsonable(c.actual),
+                status=c.status,
+            )
+            for c in result.conditions
+        ]
+        out.append(
+            RuleTrace.model_construct(
+                rule_id=result.rule.id,
+                title=result.rule.title,
+                outcome=Outcome(result.rule.outcome),
+                priority=result.rule.priority,
+                status=result.status,
+                decided=result.decided,
+                conditions=conditions,
+            )
+        )
+    return out
+
+
+def load_policy(
+    path: str | os.PathLike[str] | None = None, *, engine: EngineName = "core"
+) -> Policy:
+    """Load and compile a policy pack.
+
+    Args:
+        path: a directory of rule files or a single YAML file; None for the bundled pack.
+        engine: ``"core"`` (default) or ``"durable"`` (optional backend, Python < 3.13).
+
+    Raises:
+        RuleError: every problem in the pack, each with file:line:col and how to fix it.
+        BackendError: the durable backend is unavailable or refuses the pack.
+    """
+    return Policy(load_pack(path), engine=engine)
