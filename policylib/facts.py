@@ -136,6 +136,18 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# --------------------------------------------------------------------------- given
+
+DERIVATIONS["given"] = Derivation(
+    "given",
+    "any",
+    lambda ctx: None,
+    (),
+    "Supplied by the caller in the facts mapping (Engine.decide); never derived from a "
+    "request, so it is unknown in Policy.evaluate. Matches any declared type.",
+)
+
+
 # --------------------------------------------------------------------------- request
 
 

@@ -1,0 +1,37 @@
+"""Project gates: the public surface is honest and CI runs the README's test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import policylib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    public = {name for name in dir(policylib) if not name.startswith("_")}
+    modules = {"alternatives", "engine", "errors", "explain", "facts", "language", "loader",
+               "model", "policy", "publish", "cli"}
+    assert set(policylib.__all__) - {"__version__"} == public - modules
+    for name in policylib.__all__:
+        assert hasattr(policylib, name)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme, flags=re.S)
+    test_command = next(b for b in blocks if "pytest" in b and "venv" in b)
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert test_command.strip() in ci.splitlines()
+
+
+def test_readme_first_screen_has_the_two_commands() -> None:
+    first_screen = "\n".join((ROOT / "README.md").read_text().splitlines()[:40])
+    assert "policylib demo" in first_screen
+    assert "pytest" in first_screen
+
+
+def test_version_is_single_sourced() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", policylib.__version__)
