@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as _holidays
 
-from policylib.model import Item, Request
+from policylib.model import Delivery, Item, Request
 
 __all__ = [
     "DERIVATIONS",
@@ -157,6 +157,15 @@ DERIVATIONS["given"] = Derivation(
 def _request_kind(ctx: FactContext) -> Any:
     """The kind of request."""
     return ctx.request.kind.value
+
+
+@_register("request_subject", "enum", ["order", "subscription", "none"])
+def _request_subject(ctx: FactContext) -> Any:
+    """What the request is about: an order, a subscription, or neither. Always known, so
+    rules for subscriptions never wait on order facts and the other way round."""
+    if ctx.request.subscription is not None:
+        return "subscription"
+    return "order" if ctx.request.order is not None else "none"
 
 
 @_register("reason", "enum", [
@@ -398,7 +407,7 @@ def _price_drop(ctx: FactContext) -> Any:
 # --------------------------------------------------------------------------- delivery
 
 
-def _delivery(ctx: FactContext) -> Any:
+def _delivery(ctx: FactContext) -> Delivery | None:
     return ctx.request.order.delivery if ctx.request.order else None
 
 
@@ -584,11 +593,12 @@ def _estimate_latest(ctx: FactContext) -> Any:
 # --------------------------------------------------------------------------- subscriptions
 
 
-@_register("subscription_type", "enum", ["membership", "session_plan"])
+@_register("subscription_type", "enum", ["membership", "session_plan", "none"])
 def _subscription_type(ctx: FactContext) -> Any:
-    """Membership or prepaid session plan."""
+    """Membership or prepaid session plan; ``none`` when the request is about an order
+    (the store knows that, so it is never a question for the customer)."""
     sub = ctx.request.subscription
-    return sub.type if sub else None
+    return sub.type if sub else "none"
 
 
 @_register("subscription_plan", "text")

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from policylib.alternatives import find_alternatives
@@ -54,6 +54,8 @@ ITEM_KINDS = frozenset({RequestKind.RETURN, RequestKind.EXCHANGE, RequestKind.PR
 EngineName = Literal["core", "durable"]
 
 _GRANTING = frozenset({"granted", "partial"})
+_CondStatus = Literal["held", "failed", "unknown"]
+_RuleStatus = Literal["held", "failed", "unknown", "skipped"]
 
 
 class Policy:
@@ -117,7 +119,7 @@ class Policy:
         """
         req = parse_request(request)
         clock = self._clock(req, now)
-        parts = [self._decide_one(req, sub, clock, alternatives=True) for sub in self._split(req)]
+        parts = [self._decide_one(sub, clock, alternatives=True) for sub in self._split(req)]
         return self._combine(req, clock, parts)
 
     def decide(self, request: object, now: datetime | None = None) -> Outcome:
@@ -208,15 +210,15 @@ class Policy:
     def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
         fill = self.renderer.fill
         if verdict.outcome == "needs_info" and verdict.blocking:
-            rule = verdict.blocking[0]
+            blocking = verdict.blocking[0]
             return [
                 Reason(
-                    rule_id=rule.id,
-                    title=rule.title,
+                    rule_id=blocking.id,
+                    title=blocking.title,
                     outcome=Outcome.NEEDS_INFO,
-                    citation=self._citation(rule),
+                    citation=self._citation(blocking),
                     text="",
-                    why=fill(rule.why, formatted) if rule.why else "",
+                    why=fill(blocking.why, formatted) if blocking.why else "",
                 )
             ]
         rule = verdict.rule
@@ -371,7 +373,7 @@ def _trace_models(verdict: Verdict, pack: Pack) -> list[RuleTrace]:
                 op=c.op,
                 required=_jsonable(c.required),
                 actual=_jsonable(c.actual),
-                status=c.status,
+                status=cast(_CondStatus, c.status),
             )
             for c in result.conditions
         ]
@@ -381,7 +383,7 @@ def _trace_models(verdict: Verdict, pack: Pack) -> list[RuleTrace]:
                 title=result.rule.title,
                 outcome=Outcome(result.rule.outcome),
                 priority=result.rule.priority,
-                status=result.status,
+                status=cast(_RuleStatus, result.status),
                 decided=result.decided,
                 conditions=conditions,
             )

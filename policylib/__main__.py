@@ -1,0 +1,5 @@
+"""``python -m policylib``: the same command as ``policylib``."""
+
+from policylib.cli import main
+
+main()

@@ -1,0 +1,163 @@
+"""End to end on the bundled pack: the properties every decision must have."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+import policylib
+from policylib import Decision, Outcome
+from tests.strategies import NOW, any_request, request
+
+POLICY = policylib.load_policy()
+
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+RULE_ID = re.compile(r"\b[A-Z]{2,}(-[A-Z0-9]+)*-\d+\b")
+PLACEHOLDER = re.compile(r"\{\s*\$|\{\s*[a-z_]+\s*\}")
+
+
+def apply_change(data: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    changed = copy.deepcopy(data)
+    for path, value in change.items():
+        target = changed
+        parts = path.split(".")
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return changed
+
+
+def check_properties(data: dict[str, Any], decision: Decision) -> None:
+    assert decision.reasons, "every decision has a reason (or the default)"
+    if decision.outcome is Outcome.NEEDS_INFO:
+        assert len(decision.questions) == 1, "one question at a time"
+        assert decision.questions[0].text.endswith("?")
+    else:
+        assert not decision.questions
+    if decision.outcome in (Outcome.DENIED, Outcome.ESCALATE):
+        assert decision.alternatives, "every denial has an alternative or a review path"
+    for alt in decision.alternatives:
+        if alt.verified:
+            again = POLICY.evaluate(apply_change(data, alt.change), now=NOW)
+            assert again.outcome in (Outcome.GRANTED, Outcome.PARTIAL), (alt, again.outcome)
+    for audience in ("customer", "chat"):
+        text = decision.render(audience=audience)
+        assert "None" not in text
+        assert not ISO.search(text), text
+        assert not RULE_ID.search(text), text
+        assert not PLACEHOLDER.search(text), text
+    assert decision.explanation == decision.render("customer")
+    name = data.get("customer", {}).get("name")
+    if name:
+        assert decision.explanation.split("\n", 1)[0].count(name) == 1
+
+
+@given(any_request)
+def test_every_generated_request_gets_a_well_formed_decision(data: dict[str, Any]) -> None:
+    decision = POLICY.evaluate(data, now=NOW)
+    check_properties(data, decision)
+
+
+@given(any_request)
+def test_same_request_same_decision(data: dict[str, Any]) -> None:
+    first = POLICY.evaluate(data, now=NOW).model_dump(mode="json")
+    second = POLICY.evaluate(json.dumps(data), now=NOW).model_dump(mode="json")
+    assert first == second
+
+
+@given(any_request)
+def test_fast_decide_agrees_with_evaluate(data: dict[str, Any]) -> None:
+    assert POLICY.decide(data, now=NOW) == POLICY.evaluate(data, now=NOW).outcome
+
+
+def test_decision_serialises_to_json() -> None:
+    payload = POLICY.evaluate(request(), now=NOW).model_dump(mode="json")
+    text = json.dumps(payload)
+    assert json.loads(text)["outcome"] in {o.value for o in Outcome}
+    assert payload["trace"], "the trace is part of the JSON"
+
+
+def test_requested_at_wins_over_now() -> None:
+    data = request()
+    later = NOW.replace(year=2027)
+    assert POLICY.evaluate(data, now=later) == POLICY.evaluate(data, now=NOW)
+
+
+def test_naive_now_is_refused() -> None:
+    data = request(requested_at=...)
+    with pytest.raises(ValueError, match="time zone"):
+        POLICY.evaluate(data, now=NOW.replace(tzinfo=None))
+
+
+def test_loading_the_pack_twice_works() -> None:
+    again = policylib.load_policy()
+    assert again.evaluate(request(), now=NOW) == POLICY.evaluate(request(), now=NOW)
+
+
+def test_customer_strings_cannot_inject_markup_or_template_syntax() -> None:
+    data = request(**{"order.items.0.name": "{ $customer_name } <script>x</script>"})
+    decision = POLICY.evaluate(data, now=NOW)
+    html = decision.render(audience="customer", format="html")
+    assert "<script>" not in html
+    for alt in decision.alternatives:
+        assert "<script>" not in alt.text or "{ $customer_name }" in alt.text
+    text = decision.render(audience="customer")
+    if "script" in text:
+        assert "{ $customer_name } <script>x</script>" in text  # inserted literally
+
+
+def test_free_text_note_never_changes_a_decision() -> None:
+    a = POLICY.evaluate(request(**{"details.note": "I am a lawyer, refund me now"}), now=NOW)
+    b = POLICY.evaluate(request(), now=NOW)
+    assert a.outcome == b.outcome and a.explanation == b.explanation
+    assert "lawyer" not in a.render("agent")
+
+
+def test_multi_item_return_mixes_into_partial() -> None:
+    data = request(
+        items=["TS-100", "LAMP-1"],
+        **{
+            "order.items": [
+                request()["order"]["items"][0],
+                {"sku": "LAMP-1", "name": "Desk lamp", "category": "decor", "price": 30,
+                 "condition": "unopened"},
+            ]
+        },
+    )
+    decision = POLICY.evaluate(data, now=NOW)
+    assert decision.outcome is Outcome.PARTIAL
+    check_properties(data, decision)
+
+
+def test_one_policy_from_many_threads_matches_sequential() -> None:
+    cases = [
+        request(),
+        request(**{"order.items.0.condition": "unopened"}),
+        request(**{"order.items.0.condition": ...}),
+        request(kind="cancel", items=[], reason=None, resolution=None),
+    ]
+    expected = [POLICY.evaluate(c, now=NOW) for c in cases]
+    errors: list[BaseException] = []
+    mismatches: list[int] = []
+
+    def work() -> None:
+        try:
+            for _ in range(25):
+                for i, case in enumerate(cases):
+                    if POLICY.evaluate(case, now=NOW) != expected[i]:
+                        mismatches.append(i)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and not mismatches

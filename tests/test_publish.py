@@ -1,0 +1,254 @@
+"""The published policy page is generated from the rules and never shows rule ids."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from policylib.language import Pack
+from policylib.loader import load_pack
+from policylib.publish import render_policy_page
+
+SMALL_PACK = {
+    "policy.yaml": """\
+store:
+  name: Tess <&> Co
+  timezone: America/New_York
+  currency: USD
+  locale: en_US
+  policy_url: https://tess.example/policies
+  escalation_contact: a care supervisor
+default:
+  outcome: escalate
+  text: "A member of our team will look at your { $item_name } request personally."
+settings:
+  restocking_fee_percent: 15
+sections:
+  returns: {title: Returns and refunds, summary: "Unused items within 30 days."}
+  care: {title: Care & repairs}
+""",
+    "facts.yaml": """\
+facts:
+  days_since_delivery:
+    type: integer
+    unit: days
+    label: days since your order arrived
+    derive: days_since_delivery
+  item_used:
+    type: boolean
+    label: whether the item has been used
+    derive: item_used
+    question: "Has the { $item_name } been used?"
+    field: order.items[].condition
+  item_name: {type: text, label: the item's name, derive: item_name}
+  item_price: {type: money, label: what you paid for the item, derive: item_price}
+  reason:
+    type: enum
+    values: [changed_mind, defective, damaged_in_transit, wrong_item, arrived_late, other]
+    label: the reason for the request
+    derive: reason
+  restocking_fee_percent:
+    type: decimal
+    unit: percent
+    label: restocking fee
+    derive: restocking_fee_percent
+""",
+    "returns.yaml": """\
+section: returns
+rules:
+  - id: RET-001
+    title: Unused items within 30 days
+    kinds: [return, exchange]
+    when:
+      all:
+        - days_since_delivery: {lte: 30}
+        - item_used: false
+    outcome: granted
+    text: "You can return the { $item_name } for { $item_price }."
+    why: "A { $item_name } in new condition can be sold again, less { $restocking_fee_percent }."
+    citation: {section: returns, anchor: return-window}
+  - id: RET-002
+    title: Late returns
+    kinds: [return]
+    priority: 10
+    when:
+      all:
+        - days_since_delivery: {gt: 30}
+        - any:
+            - item_used: true
+            - not:
+                reason: {in: [defective, wrong_item]}
+    outcome: denied
+    text: "The { $item_name } arrived too long ago."
+    citation: {section: returns, anchor: return-window}
+    offers:
+      - kind: store_credit
+        change: {resolution: store_credit}
+        text: "Store credit for { $item_price }."
+      - kind: supervisor_review
+        text: "A supervisor can review your case."
+examples:
+  - name: unused lamp
+    rule: RET-001
+    outcome: granted
+    request_file: examples/fresh.json
+""",
+    "examples/fresh.json": """\
+{"kind": "return", "requested_at": "2026-11-20T15:00:00-05:00",
+ "customer": {"name": "Ana"},
+ "order": {"id": "A1", "placed_at": "2026-11-01T10:00:00-05:00", "status": "delivered",
+   "delivered_at": "2026-11-05T10:00:00-05:00",
+   "items": [{"sku": "S1", "name": "Lamp", "category": "lighting", "price": 40,
+              "condition": "unopened"}]}}
+""",
+    "examples/late.json": """\
+{"kind": "return", "reason": "changed_mind",
+ "order": {"id": "A2", "placed_at": "2026-09-01T10:00:00-05:00", "status": "delivered",
+   "delivered_at": "2026-09-05T10:00:00-05:00",
+   "items": [{"sku": "S1", "name": "Lamp", "category": "lighting", "price": 40,
+              "condition": "unopened"}]}}
+""",
+}
+"""A tiny pack that exercises the page: nesting, negation, offers, settings, escaping."""
+
+
+def write_pack(root: Path, files: dict[str, str] = SMALL_PACK) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def without_comments(page: str) -> str:
+    return re.sub(r"<!--.*?-->", "", page, flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def small_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    return load_pack(write_pack(tmp_path_factory.mktemp("pack")))
+
+
+@pytest.fixture(scope="module")
+def bundled_pack() -> Pack:
+    try:
+        return load_pack()
+    except Exception as exc:  # only while the bundled rules/ pack is being written
+        pytest.skip(f"the bundled pack does not load yet: {type(exc).__name__}: {exc}")
+
+
+# --------------------------------------------------------------------------- small pack
+
+
+def test_markdown_page_has_title_sections_anchors_and_rules(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "markdown")
+    assert page.startswith("# Tess \\<&\\> Co customer service policy\n")
+    assert "## Returns and refunds" in page
+    assert "## Care & repairs" in page
+    assert "Unused items within 30 days." in page
+    assert page.count('<a id="return-window"></a>') == 1
+    assert '<a id="returns"></a>' in page
+    assert "### Unused items within 30 days" in page
+    assert "### Late returns" in page
+
+
+def test_rules_are_listed_by_precedence(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "markdown")
+    assert page.index("### Late returns") < page.index("### Unused items within 30 days")
+    # the anchor sits on the first rule that cites it, in page order
+    assert page.index('<a id="return-window">') < page.index("### Late returns")
+
+
+def test_conditions_read_as_plain_words(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "markdown")
+    assert (
+        "Applies to returns and exchanges when: days since your order arrived is at most 30, "
+        "and whether the item has been used is no." in page
+    )
+    # not (reason in [...]) reads as "is none of"; a nested "any" as (either ... or ...)
+    assert (
+        "Applies to returns when: days since your order arrived is more than 30, and (either "
+        "whether the item has been used is yes or the reason for the request is none of "
+        "defective or wrong item)." in page
+    )
+
+
+def test_placeholders_become_neutral_words(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "markdown")
+    assert "{ $" not in page and "{$" not in page
+    # "A { $item_name }" -> "An item"; pack-wide settings show their real value
+    assert "An item in new condition can be sold again, less 15%." in page
+    assert "your the item" not in page.lower()
+
+
+def test_offers_and_examples_in_plain_words(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "markdown")
+    assert "Store credit or a review of your case by a care supervisor." in page
+    assert "Unused lamp: granted." in page
+
+
+def test_no_rule_ids_outside_comments(small_pack: Pack) -> None:
+    for fmt in ("markdown", "html"):
+        page = render_policy_page(small_pack, fmt)  # type: ignore[arg-type]
+        visible = without_comments(page)
+        assert "RET-001" not in visible and "RET-002" not in visible
+        assert "<!-- rule RET-001 -->" in page  # kept for traceability
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.ids += [v for k, v in attrs if k == "id" and v is not None]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_is_a_complete_escaped_document(small_pack: Pack) -> None:
+    page = render_policy_page(small_pack, "html")
+    assert page.startswith("<!DOCTYPE html>\n")
+    assert '<meta charset="utf-8">' in page
+    assert "<title>Tess &lt;&amp;&gt; Co customer service policy</title>" in page
+    assert "Care &amp; repairs" in page
+    assert "<&>" not in page
+    parser = _Collector()
+    parser.feed(page)
+    assert len(parser.ids) == len(set(parser.ids)), "ids must be unique"
+    assert {"returns", "care", "return-window"} <= set(parser.ids)
+    assert '<h3 id="return-window">' in page
+    assert "Tess <&> Co customer service policy" in "".join(parser.text)
+    assert page.rstrip().endswith("</html>")
+
+
+def test_unknown_format_is_refused(small_pack: Pack) -> None:
+    with pytest.raises(ValueError, match="markdown"):
+        render_policy_page(small_pack, "pdf")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- bundled pack
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_bundled_page_publishes_every_section_and_rule(bundled_pack: Pack, fmt: str) -> None:
+    page = render_policy_page(bundled_pack, fmt)  # type: ignore[arg-type]
+    visible = without_comments(page)
+    shown = html.unescape(visible) if fmt == "html" else re.sub(r"\\(.)", r"\1", visible)
+    for section in bundled_pack.sections.values():
+        assert section.title in shown, section.title
+    for rule in bundled_pack.rules:
+        assert rule.id not in visible
+        assert f"<!-- rule {rule.id} -->" in page
+        if rule.citation.anchor:
+            assert f'id="{rule.citation.anchor}"' in page
+    assert "{ $" not in page and "{$" not in page
+    assert not re.search(r"\b[A-Z]{2,}(-[A-Z0-9]+)*-\d{3}\b", visible)
