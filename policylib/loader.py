@@ -1,0 +1,1875 @@
+"""Rule pack loader: YAML and Fluent files -> ``language.Pack``, every node located.
+
+``load_pack`` reads a pack (a directory, or one YAML file holding everything), checks it
+against the contract in ``docs/rule-language.md`` and returns a ``language.Pack``. It never
+stops at the first mistake: every problem in every file is collected and raised together
+as one ``RuleError`` whose problems each name ``file:line:col``, the rule id, what is wrong
+and how to fix it, with a caret under the spot.
+
+YAML is composed to nodes (never constructed to Python objects by PyYAML) so that each value
+keeps its position and its *plain vs quoted* style: a plain ``NO`` where text is expected is
+an error telling the author to quote it, not a silent ``False``. Anchors, aliases, merge keys,
+duplicate keys, unknown keys and several documents in one file are refused.
+
+Problem codes (stable): yaml-syntax, duplicate-key, alias-not-allowed, unknown-key,
+missing-key, wrong-type, unknown-fact, bad-operator, unknown-enum-value, unknown-placeholder,
+template-not-allowed, template-syntax, duplicate-id, bad-id, unknown-section, unknown-kind,
+unknown-outcome, unknown-derivation, derivation-type-mismatch, precedence-conflict,
+file-too-large, missing-file, bad-store, unknown-rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import importlib
+import importlib.resources
+import importlib.util
+import json
+import os
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast, get_args
+
+import yaml
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fl
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from policylib import language as lang
+from policylib.errors import Problem, RuleError
+from policylib.model import Outcome, RequestKind
+
+__all__ = ["MAX_FILE_BYTES", "load_pack"]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Pack files larger than this are refused before parsing."""
+
+MAX_CONFLICTS = 100
+"""Stop looking for precedence conflicts after this many (the pack needs work first)."""
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (
+    f"{_TAG}str",
+    f"{_TAG}int",
+    f"{_TAG}float",
+    f"{_TAG}bool",
+    f"{_TAG}null",
+)
+_TIMESTAMP, _MERGE = f"{_TAG}timestamp", f"{_TAG}merge"
+_SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
+_TAG_WORDS = {
+    _BOOL: "a true/false value",
+    _INT: "a number",
+    _FLOAT: "a number",
+    _NULL: "an empty value (null)",
+    _TIMESTAMP: "a date",
+}
+
+_RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\d*\])?(\.[a-z_][a-z0-9_]*(\[\d*\])?)*$")
+_INTEGER = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_RESERVED = frozenset({"all", "any", "not"})
+_UNITS = ("days", "business_days", "hours", "currency", "percent", "sessions", "")
+_FACT_TYPES: tuple[str, ...] = get_args(lang.FactType)
+_KINDS = tuple(k.value for k in RequestKind)
+_OUTCOMES = tuple(o.value for o in Outcome)
+
+_POLICY_KEYS = ("store", "default", "settings", "sections")
+_FACTS_KEYS = ("facts",)
+_AREA_KEYS = ("section", "rules", "examples")
+_STORE_KEYS = (
+    "name",
+    "country",
+    "subdivision",
+    "timezone",
+    "currency",
+    "locale",
+    "policy_url",
+    "escalation_contact",
+)
+_FACT_KEYS = ("type", "label", "derive", "unit", "values", "question", "field")
+_RULE_REQUIRED = ("id", "title", "kinds", "when", "outcome", "text", "citation")
+_RULE_OPTIONAL = ("priority", "why", "apology", "offers")
+_EXAMPLE_KEYS = ("name", "request", "request_file", "outcome", "rule", "now")
+
+
+# --------------------------------------------------------------------------- YAML reading
+
+
+class _AliasNode(ScalarNode):
+    """Stands in for a refused alias; the converters skip it silently (already reported)."""
+
+
+class _StrictComposer:
+    """Builds nodes from parser events, refusing anchors, aliases and extra documents.
+
+    PyYAML's own composer follows aliases; this one records each refusal in ``self.refused``
+    as (kind, mark, anchor) and goes on, so the rest of the file still gets checked. It is
+    also leaner than PyYAML's (no path resolvers), which matters for 10,000-rule packs.
+    """
+
+    refused: list[tuple[str, Any, str]]
+    _memo: dict[tuple[str, Any], str]
+    # provided by the parser half of the reader class (libyaml's CParser or PyYAML's Parser)
+    get_event: Callable[[], Any]
+    resolve: Callable[[Any, Any, Any], str]
+
+    def get_single_node(self) -> Node | None:
+        get = self.get_event
+        get()  # stream start
+        event = get()
+        if isinstance(event, StreamEndEvent):
+            return None
+        document = self._node(get())  # after the document start
+        get()  # document end
+        event = get()
+        if not isinstance(event, StreamEndEvent):
+            self.refused.append(("document", event.start_mark, ""))
+        return document
+
+    def _scalar_tag(self, event: Any) -> str:
+        tag = event.tag
+        if tag is not None and tag != "!":
+            return str(tag)
+        key = (event.value, event.implicit)
+        found = self._memo.get(key)
+        if found is None:
+            found = self.resolve(ScalarNode, event.value, event.implicit)
+            if len(event.value) < 40:
+                self._memo[key] = found
+        return found
+
+    def _node(self, event: Any) -> Node:
+        cls = type(event)
+        if cls is AliasEvent:
+            self.refused.append(("alias", event.start_mark, str(event.anchor)))
+            return _AliasNode(_NULL, "", event.start_mark, event.end_mark)
+        if event.anchor is not None:
+            self.refused.append(("anchor", event.start_mark, str(event.anchor)))
+        if cls is ScalarEvent:
+            return ScalarNode(
+                self._scalar_tag(event), event.value, event.start_mark, event.end_mark, event.style
+            )
+        # Collections: scalar children (most of a pack) are built inline, as the recursive
+        # call per scalar is a measurable share of loading a 10,000-rule pack.
+        get = self.get_event
+        scalar_tag = self._scalar_tag
+        tag = event.tag
+        node: SequenceNode | MappingNode
+        child: Node
+        if cls is SequenceStartEvent:
+            if tag is None or tag == "!":
+                tag = _SEQ
+            node = SequenceNode(tag, [], event.start_mark, None, event.flow_style)
+            items: list[Node] = node.value
+            while True:
+                event = get()
+                cls = type(event)
+                if cls is SequenceEndEvent:
+                    break
+                if cls is ScalarEvent and event.anchor is None:
+                    child = ScalarNode(
+                        scalar_tag(event),
+                        event.value,
+                        event.start_mark,
+                        event.end_mark,
+                        event.style,
+                    )
+                else:
+                    child = self._node(event)
+                items.append(child)
+        else:
+            if tag is None or tag == "!":
+                tag = _MAP
+            node = MappingNode(tag, [], event.start_mark, None, event.flow_style)
+            pairs: list[tuple[Node, Node]] = node.value
+            while True:
+                event = get()
+                cls = type(event)
+                if cls is MappingEndEvent:
+                    break
+                if cls is ScalarEvent and event.anchor is None:
+                    key: Node = ScalarNode(
+                        scalar_tag(event),
+                        event.value,
+                        event.start_mark,
+                        event.end_mark,
+                        event.style,
+                    )
+                else:
+                    key = self._node(event)
+                event = get()
+                cls = type(event)
+                if cls is ScalarEvent and event.anchor is None:
+                    child = ScalarNode(
+                        scalar_tag(event),
+                        event.value,
+                        event.start_mark,
+                        event.end_mark,
+                        event.style,
+                    )
+                else:
+                    child = self._node(event)
+                pairs.append((key, child))
+        node.end_mark = event.end_mark
+        return node
+
+
+try:
+    from yaml._yaml import CParser as _Parser
+
+    class _Reader(_StrictComposer, _Parser, Resolver):
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            Resolver.__init__(self)
+            self.refused = []
+            self._memo = {}
+
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Reader(_StrictComposer, Reader, Scanner, Parser, Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Resolver.__init__(self)
+            self.refused = []
+            self._memo = {}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    return ", ".join(c if c else '""' for c in choices)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode):
+        if node.tag == _STR:
+            return f"the text '{node.value}'"
+        words = _TAG_WORDS.get(node.tag, f"a value tagged {node.tag}")
+        return f"{words} `{node.value}`" if node.value else words
+    return "something else"  # pragma: no cover
+
+
+_SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
+
+
+def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
+    """Variable names of a pattern that is plain text plus ``{ $name }`` placeholders only;
+    None when the Fluent parser must decide (other braces, special line starts)."""
+    if "{" in source or "}" in source:
+        rest = _SIMPLE_PLACEHOLDER.sub("", source)
+        if "{" in rest or "}" in rest:
+            return None
+    for line in lines[1:]:
+        if line.lstrip()[:1] in ("[", "*", "."):
+            return None
+    return _SIMPLE_PLACEHOLDER.findall(source)
+
+
+def _plain_quote_hint(node: ScalarNode) -> str:
+    return f'quote it: "{node.value}"'
+
+
+@dataclass
+class _FactInfo:
+    type: str
+    values: tuple[str, ...]
+
+
+@dataclass
+class _Con:
+    """The set of values a fact may take in one rule's top-level conjunction."""
+
+    points: frozenset[Any] | None = None
+    excluded: frozenset[Any] = frozenset()
+    lo: Any = None
+    lo_inc: bool = True
+    hi: Any = None
+    hi_inc: bool = True
+    integer: bool = False
+
+    def apply(self, op: str, value: Any) -> None:
+        if op in ("eq", "in"):
+            vals = frozenset(value) if op == "in" else frozenset([value])
+            self.points = vals if self.points is None else self.points & vals
+        elif op == "ne":
+            self.excluded = self.excluded | {value}
+        elif op == "not_in":
+            self.excluded = self.excluded | frozenset(value)
+        elif op in ("gt", "gte"):
+            inc = op == "gte"
+            if self.integer and not inc:
+                value, inc = value + 1, True
+            if self.lo is None or value > self.lo or (value == self.lo and not inc):
+                self.lo, self.lo_inc = value, inc
+        elif op in ("lt", "lte"):
+            inc = op == "lte"
+            if self.integer and not inc:
+                value, inc = value - 1, True
+            if self.hi is None or value < self.hi or (value == self.hi and not inc):
+                self.hi, self.hi_inc = value, inc
+
+    def merged(self, other: _Con) -> _Con:
+        out = _Con(
+            points=self.points,
+            excluded=self.excluded | other.excluded,
+            lo=self.lo,
+            lo_inc=self.lo_inc,
+            hi=self.hi,
+            hi_inc=self.hi_inc,
+            integer=self.integer,
+        )
+        if other.points is not None:
+            out.apply("in", other.points)
+        if other.lo is not None:
+            out.apply("gte" if other.lo_inc else "gt", other.lo)
+        if other.hi is not None:
+            out.apply("lte" if other.hi_inc else "lt", other.hi)
+        return out
+
+    def _inside(self, v: Any) -> bool:
+        if v in self.excluded:
+            return False
+        if self.lo is not None and (v < self.lo or (v == self.lo and not self.lo_inc)):
+            return False
+        return not (self.hi is not None and (v > self.hi or (v == self.hi and not self.hi_inc)))
+
+    def empty(self) -> bool:
+        if self.points is not None:
+            return not any(self._inside(v) for v in self.points)
+        if self.lo is None or self.hi is None:
+            return False
+        if self.lo > self.hi:
+            return True
+        if self.lo == self.hi:
+            return not (self.lo_inc and self.hi_inc) or self.lo in self.excluded
+        if self.integer and self.hi - self.lo <= len(self.excluded):
+            return not any(self._inside(v) for v in range(self.lo, self.hi + 1))
+        return False
+
+
+@dataclass
+class _RuleCons:
+    rule: lang.Rule
+    cons: dict[str, _Con] = field(default_factory=dict)
+    ready: bool = False
+
+
+# --------------------------------------------------------------------------- the builder
+
+
+class _Builder:
+    """Collects problems while turning composed YAML nodes into language nodes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.lines: dict[str, list[str]] = {}
+        self.file_order: dict[str, int] = {}
+        self.file = ""
+        self.rule_id = ""
+        self.facts: dict[str, _FactInfo] = {}
+        self.section_ids: set[str] = set()
+        # False when facts.yaml / policy.yaml is missing or unreadable: that problem is
+        # reported once instead of as an unknown fact or section at every use.
+        self.have_facts = False
+        self.have_sections = False
+        self.rule_locs: dict[str, lang.Loc] = {}
+        self.message_locs: dict[str, lang.Loc] = {}
+        self.fluent = FluentParser(with_spans=True)
+        self.constructor = SafeConstructor()
+
+    # ---------------------------------------------------------------- reporting
+
+    def loc(self, node: Node) -> lang.Loc:
+        mark = node.start_mark
+        return lang.Loc(self.file, mark.line + 1, mark.column + 1)
+
+    def problem(
+        self,
+        code: str,
+        message: str,
+        where: lang.Loc | Node | None,
+        hint: str = "",
+        rule_id: str | None = None,
+    ) -> None:
+        if isinstance(where, Node):
+            where = self.loc(where)
+        excerpt = ""
+        text = ""
+        if where is not None:
+            text = str(where)
+            lines = self.lines.get(where.file, [])
+            if 1 <= where.line <= len(lines):
+                line = lines[where.line - 1].rstrip()
+                caret = " " * max(where.col - 1, 0) + "^"
+                excerpt = f"{line}\n{caret}"
+        self.problems.append(
+            Problem(
+                code=code,
+                message=message,
+                where=text,
+                hint=hint,
+                rule_id=self.rule_id if rule_id is None else rule_id,
+                excerpt=excerpt,
+            )
+        )
+
+    def sorted_problems(self) -> list[Problem]:
+        def key(p: Problem) -> tuple[int, int, int]:
+            parts = p.where.rsplit(":", 2)
+            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+                return (-1, 0, 0)  # whole-pack problems (a missing file) first
+            return (
+                self.file_order.get(parts[0], len(self.file_order)),
+                int(parts[1]),
+                int(parts[2]),
+            )
+
+        return sorted(self.problems, key=key)
+
+    # ---------------------------------------------------------------- files
+
+    def read_text(self, path: Path, rel: str) -> str | None:
+        self.file = rel
+        self.file_order.setdefault(rel, len(self.file_order))
+        here = lang.Loc(rel, 1, 1)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.problem("missing-file", f"cannot read {rel}: {exc.strerror}", here, rule_id="")
+            return None
+        if size > MAX_FILE_BYTES:
+            self.problem(
+                "file-too-large",
+                f"{rel} is {size} bytes; pack files are limited to {MAX_FILE_BYTES} bytes (1 MiB)",
+                here,
+                hint="split the file into several area files",
+                rule_id="",
+            )
+            return None
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(
+                "yaml-syntax",
+                f"{rel} is not UTF-8 text (byte {exc.start})",
+                here,
+                hint="save the file as UTF-8",
+                rule_id="",
+            )
+            return None
+        except OSError as exc:
+            self.problem("missing-file", f"cannot read {rel}: {exc.strerror}", here, rule_id="")
+            return None
+        self.lines[rel] = text.splitlines()
+        return text
+
+    def compose(self, path: Path, rel: str) -> Node | None:
+        """The root node of a YAML file, or None (problems reported)."""
+        text = self.read_text(path, rel)
+        if text is None:
+            return None
+        reader = _Reader(text)
+        try:
+            node = reader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = lang.Loc(rel, mark.line + 1, mark.column + 1) if mark else lang.Loc(rel, 1, 1)
+            what = ": ".join(s for s in (exc.context, exc.problem) if s)
+            self.problem(
+                "yaml-syntax",
+                f"YAML syntax error {what}" if exc.context else f"YAML syntax error: {what}",
+                where,
+                hint="check the indentation and quoting near this spot",
+                rule_id="",
+            )
+            return None
+        except yaml.YAMLError as exc:  # pragma: no cover - libyaml reader errors
+            self.problem(
+                "yaml-syntax", f"YAML syntax error: {exc}", lang.Loc(rel, 1, 1), rule_id=""
+            )
+            return None
+        finally:
+            reader.dispose()
+        for kind, mark, anchor in reader.refused:
+            where = lang.Loc(rel, mark.line + 1, mark.column + 1)
+            if kind == "document":
+                self.problem(
+                    "yaml-syntax",
+                    "a pack file holds exactly one YAML document; found another after '---'",
+                    where,
+                    hint="remove the '---' separator or split the file",
+                    rule_id="",
+                )
+            else:
+                self.problem(
+                    "alias-not-allowed",
+                    f"YAML {'anchors' if kind == 'anchor' else 'aliases'} are not allowed "
+                    f"({'&' if kind == 'anchor' else '*'}{anchor})",
+                    where,
+                    hint="write the value out in full; anchors and aliases hide what a rule says",
+                    rule_id="",
+                )
+        if node is None:
+            self.problem("wrong-type", f"{rel} is empty", lang.Loc(rel, 1, 1), hint="", rule_id="")
+        return node
+
+    # ---------------------------------------------------------------- node shapes
+
+    def mapping(
+        self,
+        node: Node | None,
+        what: str,
+        required: Sequence[str] = (),
+        optional: Sequence[str] | None = (),
+    ) -> dict[str, tuple[ScalarNode, Node]] | None:
+        """Keys -> (key node, value node). ``optional=None`` accepts any key."""
+        if node is None or isinstance(node, _AliasNode):
+            return None
+        if not isinstance(node, MappingNode):
+            self.problem(
+                "wrong-type", f"{what} must be a mapping (key: value), not {_describe(node)}", node
+            )
+            return None
+        allowed = None if optional is None else (*required, *optional)
+        out: dict[str, tuple[ScalarNode, Node]] = {}
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.tag == _MERGE:
+                self.problem(
+                    "alias-not-allowed",
+                    "merge keys (<<) are not allowed",
+                    key,
+                    hint="write every key out in full",
+                )
+                continue
+            if isinstance(key, _AliasNode):
+                continue
+            if not isinstance(key, ScalarNode) or key.tag != _STR:
+                self.problem(
+                    "wrong-type",
+                    f"keys in {what} must be text, not {_describe(key)}",
+                    key,
+                    hint=_plain_quote_hint(key) if isinstance(key, ScalarNode) else "",
+                )
+                continue
+            name = key.value
+            if name in out:
+                self.problem(
+                    "duplicate-key",
+                    f"key '{name}' appears twice in {what} (first at {self.loc(out[name][0])})",
+                    key,
+                    hint="remove one of them; YAML would silently keep only the last",
+                )
+                continue
+            if allowed is not None and name not in allowed:
+                self.problem(
+                    "unknown-key",
+                    f"unknown key '{name}' in {what}",
+                    key,
+                    hint=_suggest(name, allowed) or f"allowed keys: {_one_of(allowed)}",
+                )
+                continue
+            out[name] = (key, value)
+        for name in required:
+            if name not in out:
+                self.problem("missing-key", f"{what} is missing the required key '{name}'", node)
+        return out
+
+    def sequence(self, node: Node, what: str, nonempty: bool = False) -> list[Node] | None:
+        if isinstance(node, _AliasNode):
+            return None
+        if not isinstance(node, SequenceNode):
+            self.problem("wrong-type", f"{what} must be a list, not {_describe(node)}", node)
+            return None
+        if nonempty and not node.value:
+            self.problem("wrong-type", f"{what} must not be empty", node)
+            return None
+        return list(node.value)
+
+    # ---------------------------------------------------------------- scalars
+
+    def scalar(self, node: Node, what: str) -> ScalarNode | None:
+        if isinstance(node, _AliasNode):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.problem(
+                "wrong-type", f"{what} must be a single value, not {_describe(node)}", node
+            )
+            return None
+        return node
+
+    def text(self, node: Node, what: str, allow_empty: bool = False) -> str | None:
+        sc = self.scalar(node, what)
+        if sc is None:
+            return None
+        if sc.tag != _STR:
+            if sc.tag == _NULL and not sc.value:
+                self.problem("wrong-type", f"{what} is empty", sc, hint="write a value")
+                return None
+            self.problem(
+                "wrong-type",
+                f"{what} must be text, but YAML reads `{sc.value}` as "
+                f"{_TAG_WORDS.get(sc.tag, sc.tag)}",
+                sc,
+                hint=_plain_quote_hint(sc),
+            )
+            return None
+        if not allow_empty and not sc.value.strip():
+            self.problem("wrong-type", f"{what} is empty", sc, hint="write a value")
+            return None
+        return str(sc.value)
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        sc = self.scalar(node, what)
+        if sc is None:
+            return None
+        if not sc.style and sc.value in ("true", "false"):
+            return bool(sc.value == "true")
+        self.problem(
+            "wrong-type",
+            f"{what} must be true or false, not `{sc.value}`",
+            sc,
+            hint="write true or false (lowercase, unquoted)",
+        )
+        return None
+
+    def integer(self, node: Node, what: str) -> int | None:
+        sc = self.scalar(node, what)
+        if sc is None:
+            return None
+        if not sc.style and _INTEGER.match(sc.value):
+            return int(sc.value)
+        hint = "write a whole number like 30"
+        if not sc.style and re.fullmatch(r"[-+]?0[0-9_]+", sc.value):
+            hint = "remove the leading zero (YAML 1.1 reads 012 as an octal number)"
+        elif not sc.style and ":" in sc.value and sc.tag in (_INT, _FLOAT):
+            hint = "YAML 1.1 reads 12:30 as a base-60 number; write a plain number"
+        self.problem(
+            "wrong-type", f"{what} must be a whole number, not `{sc.value}`", sc, hint=hint
+        )
+        return None
+
+    def decimal(self, node: Node, what: str) -> Decimal | None:
+        sc = self.scalar(node, what)
+        if sc is None:
+            return None
+        plain_number = not sc.style and sc.tag in (_INT, _FLOAT)
+        if (plain_number or sc.tag == _STR) and _DECIMAL.match(sc.value):
+            return Decimal(sc.value)
+        self.problem(
+            "wrong-type",
+            f"{what} must be a number like 49.99, not `{sc.value}`",
+            sc,
+            hint="write digits with an optional decimal point (no leading zeros, no exponent)",
+        )
+        return None
+
+    def number(self, node: Node, what: str) -> int | Decimal | None:
+        if isinstance(node, ScalarNode) and not node.style and _INTEGER.match(node.value):
+            return int(node.value)
+        return self.decimal(node, what)
+
+    def date(self, node: Node, what: str) -> date | None:
+        sc = self.scalar(node, what)
+        if sc is None:
+            return None
+        if sc.tag in (_STR, _TIMESTAMP) and _DATE.match(sc.value):
+            try:
+                return date.fromisoformat(sc.value)
+            except ValueError:
+                pass
+        self.problem(
+            "wrong-type",
+            f"{what} must be a date YYYY-MM-DD, not `{sc.value}`",
+            sc,
+            hint="write a real calendar date like 2026-11-20",
+        )
+        return None
+
+    def plain(self, node: Node, what: str) -> tuple[bool, object]:
+        """A JSON-like python value (for example requests and offer changes)."""
+        if isinstance(node, _AliasNode):
+            return False, None
+        if isinstance(node, MappingNode):
+            m = self.mapping(node, what, optional=None)
+            if m is None:
+                return False, None
+            out: dict[str, object] = {}
+            ok = True
+            for key, (_, value) in m.items():
+                good, out[key] = self.plain(value, f"{what}.{key}")
+                ok = ok and good
+            return ok, out
+        if isinstance(node, SequenceNode):
+            items: list[object] = []
+            ok = True
+            for i, item in enumerate(node.value):
+                good, val = self.plain(item, f"{what}[{i}]")
+                items.append(val)
+                ok = ok and good
+            return ok, items
+        assert isinstance(node, ScalarNode)
+        if node.tag == _STR or node.tag == _TIMESTAMP:
+            return True, node.value
+        if node.tag == _NULL:
+            return True, None
+        if node.tag == _BOOL:
+            return True, bool(self.constructor.construct_yaml_bool(node))
+        if node.tag == _INT:
+            return True, int(self.constructor.construct_yaml_int(node))
+        if node.tag == _FLOAT:
+            return True, float(self.constructor.construct_yaml_float(node))
+        self.problem("wrong-type", f"{what}: values tagged {node.tag} are not allowed", node)
+        return False, None
+
+    # ---------------------------------------------------------------- Fluent patterns
+
+    def pattern(self, node: Node, what: str) -> lang.Message | None:
+        source = self.text(node, what)
+        if source is None:
+            return None
+        loc = self.loc(node)
+        lines = source.split("\n")
+        simple = _simple_variables(source, lines)
+        if simple is not None:  # no need to run the Fluent parser on plain text
+            variables = self.known_variables(simple, loc, what)
+            return None if variables is None else lang.Message(source, variables, loc)
+        wrapped = "msg = " + "\n    ".join(lines) + "\n"
+        body = self.fluent.parse(wrapped).body
+        if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
+            detail = "it is not a single text"
+            for entry in body:
+                if isinstance(entry, fl.Junk) and entry.annotations:
+                    detail = str(entry.annotations[0].message)
+                    break
+            self.problem(
+                "template-syntax",
+                f"{what} is not a valid Fluent pattern: {detail}",
+                loc,
+                hint="placeholders look like { $fact_name }; avoid other braces, and lines "
+                "starting with [, * or .",
+            )
+            return None
+        variables = self.pattern_variables(body[0].value, loc, what)
+        if variables is None:
+            return None
+        return lang.Message(source=source, variables=variables, loc=loc)
+
+    def pattern_variables(
+        self, pattern: fl.Pattern, loc: lang.Loc, what: str
+    ) -> tuple[str, ...] | None:
+        names: list[str] = []
+        ok = True
+        for element in pattern.elements:
+            if isinstance(element, fl.TextElement):
+                continue
+            expr = element.expression if isinstance(element, fl.Placeable) else element
+            refused = ""
+            if isinstance(expr, fl.VariableReference):
+                names.append(str(expr.id.name))
+                continue
+            if isinstance(expr, fl.FunctionReference):
+                refused = f"functions ({expr.id.name}()) are not allowed"
+            elif isinstance(expr, fl.TermReference):
+                refused = f"terms (-{expr.id.name}) are not allowed"
+            elif isinstance(expr, fl.MessageReference):
+                refused = f"message references ({expr.id.name}) are not allowed"
+            elif isinstance(expr, fl.SelectExpression):
+                refused = "select expressions are not allowed"
+            elif isinstance(expr, (fl.StringLiteral, fl.NumberLiteral)):
+                refused = "literals inside { } are not allowed; write the text directly"
+            else:
+                refused = "only { $fact_name } placeholders are allowed"
+            self.problem(
+                "template-not-allowed",
+                f"{what}: {refused}",
+                loc,
+                hint="texts may only use { $fact_name }; values are formatted before they "
+                "reach the template",
+            )
+            ok = False
+        known = self.known_variables(names, loc, what)
+        return known if ok else None
+
+    def known_variables(
+        self, names: Iterable[str], loc: lang.Loc, what: str
+    ) -> tuple[str, ...] | None:
+        """The distinct names, in order, if each is a declared fact (else reported)."""
+        out: list[str] = []
+        ok = True
+        for name in names:
+            if name not in self.facts and self.have_facts:
+                self.problem(
+                    "unknown-placeholder",
+                    f"{what} names {{ ${name} }}, which is not a declared fact",
+                    loc,
+                    hint=_suggest(name, self.facts) or "declare the fact in facts.yaml",
+                )
+                ok = False
+            elif name not in out:
+                out.append(name)
+        return tuple(out) if ok else None
+
+    def ftl(self, path: Path, rel: str, messages: dict[str, lang.Message]) -> None:
+        text = self.read_text(path, rel)
+        if text is None:
+            return
+        self.rule_id = ""
+        resource = self.fluent.parse(text)
+
+        def at(offset: int) -> lang.Loc:
+            before = text[:offset]
+            line = before.count("\n") + 1
+            return lang.Loc(rel, line, offset - (before.rfind("\n") + 1) + 1)
+
+        for entry in resource.body:
+            start = entry.span.start if entry.span else 0
+            if isinstance(entry, fl.Junk):
+                offset, detail = start, "cannot parse this entry"
+                if entry.annotations:
+                    ann = entry.annotations[0]
+                    detail = str(ann.message)
+                    offset = ann.span.start if ann.span else start
+                self.problem(
+                    "template-syntax",
+                    f"Fluent syntax error: {detail}",
+                    at(offset),
+                    hint="messages look like: id = Text with { $fact_name }",
+                )
+                continue
+            if isinstance(entry, fl.Term):
+                self.problem(
+                    "template-not-allowed",
+                    f"terms (-{entry.id.name}) are not supported in pack messages",
+                    at(start),
+                    hint="write a message instead: id = text",
+                )
+                continue
+            if not isinstance(entry, fl.Message):
+                continue  # comments
+            name = str(entry.id.name)
+            loc = at(start)
+            if entry.attributes:
+                self.problem(
+                    "template-not-allowed",
+                    f"message '{name}' has attributes (.{entry.attributes[0].id.name}); "
+                    "they are not supported",
+                    loc,
+                    hint="make each attribute a message of its own",
+                )
+                continue
+            if entry.value is None:  # pragma: no cover - the parser makes this Junk
+                continue
+            span = entry.value.span
+            source = text[span.start : span.end] if span else ""
+            variables = self.pattern_variables(entry.value, loc, f"message '{name}'")
+            if name in self.message_locs:
+                self.problem(
+                    "duplicate-id",
+                    f"message '{name}' is defined twice (first at {self.message_locs[name]})",
+                    loc,
+                    hint="rename or remove one of them",
+                )
+                continue
+            self.message_locs[name] = loc
+            if variables is not None:
+                messages[name] = lang.Message(source=source, variables=variables, loc=loc)
+
+    # ---------------------------------------------------------------- policy.yaml
+
+    def store(self, node: Node) -> lang.Store | None:
+        m = self.mapping(node, "store", required=("name",), optional=_STORE_KEYS[1:])
+        if m is None:
+            return None
+        values: dict[str, str] = {}
+        for key, (_, value) in m.items():
+            got = self.text(value, f"store.{key}", allow_empty=key == "subdivision")
+            if got is not None:
+                values[key] = got.strip()
+        checks = (
+            ("country", re.compile(r"^[A-Z]{2}$").match, "a two-letter ISO country code like US"),
+            ("currency", re.compile(r"^[A-Z]{3}$").match, "a three-letter currency code like USD"),
+            ("timezone", _valid_timezone, "a time zone name like America/New_York"),
+            ("locale", _valid_locale, "a locale like en_US"),
+        )
+        ok = len(values) == len(m)
+        for key, check, expected in checks:
+            if key in values and not check(values[key]):
+                self.problem(
+                    "bad-store",
+                    f"store.{key} '{values[key]}' is not {expected}",
+                    m[key][1],
+                    hint=f"write {expected}",
+                )
+                ok = False
+        if not ok or "name" not in values:
+            return None
+        return lang.Store(**values)
+
+    def policy(self, m: dict[str, tuple[ScalarNode, Node]]) -> dict[str, Any]:
+        """store, default outcome/text, settings, sections from policy keys."""
+        out: dict[str, Any] = {}
+        if "store" in m:
+            out["store"] = self.store(m["store"][1])
+        if "default" in m:
+            d = self.mapping(m["default"][1], "default", required=("outcome", "text"))
+            if d is not None:
+                if "outcome" in d:
+                    out["default_outcome"] = self.outcome(d["outcome"][1], "default.outcome")
+                if "text" in d:
+                    out["default_text"] = self.pattern(d["text"][1], "default.text")
+        settings: dict[str, object] = {}
+        if "settings" in m:
+            s = self.mapping(m["settings"][1], "settings", optional=None)
+            for key, (knode, value) in (s or {}).items():
+                if not _NAME.match(key):
+                    self.problem("bad-id", f"setting name '{key}' must be lowercase_words", knode)
+                    continue
+                num = self.number(value, f"settings.{key}")
+                if num is not None:
+                    settings[key] = num
+        out["settings"] = settings
+        return out
+
+    def sections(self, node: Node) -> dict[str, lang.Section]:
+        m = self.mapping(node, "sections", optional=None)
+        out: dict[str, lang.Section] = {}
+        for key, (_, value) in (m or {}).items():
+            self.section_ids.add(key)
+            s = self.mapping(value, f"section '{key}'", required=("title",), optional=("summary",))
+            if s is None:
+                continue
+            title = self.text(s["title"][1], f"sections.{key}.title") if "title" in s else None
+            summary = (
+                self.text(s["summary"][1], f"sections.{key}.summary") if "summary" in s else ""
+            )
+            if title is not None and summary is not None:
+                out[key] = lang.Section(id=key, title=title, summary=summary)
+        return out
+
+    def outcome(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and value not in _OUTCOMES:
+            self.problem(
+                "unknown-outcome",
+                f"{what} '{value}' is not a known outcome",
+                node,
+                hint=_suggest(value, _OUTCOMES) or f"use one of {_one_of(_OUTCOMES)}",
+            )
+            return None
+        return value
+
+    # ---------------------------------------------------------------- facts.yaml
+
+    def fact_names(self, node: Node) -> dict[str, tuple[ScalarNode, Node]]:
+        """First pass: names and types, so patterns anywhere can be checked against them."""
+        m = self.mapping(node, "facts", optional=None) or {}
+        good: dict[str, tuple[ScalarNode, Node]] = {}
+        for name, (knode, value) in m.items():
+            if not _NAME.match(name) or name in _RESERVED:
+                self.problem(
+                    "bad-id",
+                    f"fact name '{name}' must be lowercase_words and not all/any/not",
+                    knode,
+                    hint="use letters, digits and underscores, starting with a letter",
+                )
+                continue
+            info = _FactInfo(type="", values=())
+            if isinstance(value, MappingNode):
+                for k, v in value.value:
+                    if (
+                        isinstance(k, ScalarNode)
+                        and k.value == "type"
+                        and isinstance(v, ScalarNode)
+                    ):
+                        info.type = v.value
+                    if k.value == "values" and isinstance(v, SequenceNode):
+                        info.values = tuple(
+                            str(i.value) for i in v.value if isinstance(i, ScalarNode)
+                        )
+            self.facts[name] = info
+            good[name] = (knode, value)
+        return good
+
+    def fact(
+        self, name: str, node: Node, derivations: Mapping[str, Any]
+    ) -> lang.FactDef | None:
+        self.rule_id = ""
+        what = f"fact '{name}'"
+        m = self.mapping(node, what, required=("type", "label", "derive"), optional=_FACT_KEYS[3:])
+        if m is None:
+            return None
+        before = len(self.problems)
+        ftype = self.text(m["type"][1], f"{what} type") if "type" in m else None
+        if ftype is not None and ftype not in _FACT_TYPES:
+            self.problem(
+                "wrong-type",
+                f"{what} has unknown type '{ftype}'",
+                m["type"][1],
+                hint=_suggest(ftype, _FACT_TYPES) or f"use one of {_one_of(_FACT_TYPES)}",
+            )
+            ftype = None
+        label = self.text(m["label"][1], f"{what} label") if "label" in m else None
+        unit = ""
+        if "unit" in m:
+            unit = self.text(m["unit"][1], f"{what} unit", allow_empty=True) or ""
+            if unit not in _UNITS:
+                self.problem(
+                    "wrong-type",
+                    f"{what} has unknown unit '{unit}'",
+                    m["unit"][1],
+                    hint=_suggest(unit, _UNITS) or f"use one of {_one_of(_UNITS)}",
+                )
+        values: list[str] = []
+        if "values" in m:
+            if ftype is not None and ftype != "enum":
+                self.problem("wrong-type", f"{what}: only enum facts take values", m["values"][0])
+            for item in self.sequence(m["values"][1], f"{what} values", nonempty=True) or []:
+                v = self.text(item, f"{what} value")
+                if v is not None:
+                    if v in values:
+                        self.problem("duplicate-key", f"{what} lists '{v}' twice", item)
+                    values.append(v)
+        elif ftype == "enum":
+            self.problem(
+                "missing-key",
+                f"{what} is an enum and needs a non-empty 'values' list",
+                node,
+                hint="list the allowed values: values: [a, b, c]",
+            )
+        derive = self.text(m["derive"][1], f"{what} derive") if "derive" in m else None
+        if derive is not None:
+            self.check_derivation(name, derive, ftype, values, m["derive"][1], derivations)
+        question = self.pattern(m["question"][1], f"{what} question") if "question" in m else None
+        field = self.text(m["field"][1], f"{what} field") if "field" in m else ""
+        if len(self.problems) != before or ftype is None or label is None or derive is None:
+            return None
+        return lang.FactDef(
+            name=name,
+            type=cast(lang.FactType, ftype),
+            label=label,
+            derive=derive,
+            unit=unit,
+            values=tuple(values),
+            question=question,
+            field=field or "",
+            loc=self.loc(node),
+        )
+
+    def check_derivation(
+        self,
+        name: str,
+        derive: str,
+        ftype: str | None,
+        values: list[str],
+        node: Node,
+        derivations: Mapping[str, Any],
+    ) -> None:
+        found = derivations.get(derive)
+        if found is None:
+            self.problem(
+                "unknown-derivation",
+                f"fact '{name}' derives from '{derive}', which policylib.facts does not provide",
+                node,
+                hint=_suggest(derive, derivations) or "see policylib.facts.DERIVATIONS",
+            )
+            return
+        dtype = str(getattr(found, "type", ""))
+        if ftype is not None and dtype not in (ftype, "any"):
+            self.problem(
+                "derivation-type-mismatch",
+                f"fact '{name}' is declared {ftype} but derivation '{derive}' gives {dtype}",
+                node,
+                hint=f"declare type: {dtype}, or pick a derivation that gives {ftype}",
+            )
+            return
+        allowed = tuple(getattr(found, "values", ()) or ())
+        extra = [v for v in values if v not in allowed]
+        if ftype == "enum" and allowed and extra:
+            self.problem(
+                "derivation-type-mismatch",
+                f"fact '{name}' declares values the derivation '{derive}' never gives: "
+                f"{', '.join(extra)}",
+                node,
+                hint=f"the derivation gives {_one_of(allowed)}",
+            )
+
+    # ---------------------------------------------------------------- conditions
+
+    def condition(self, node: Node) -> lang.Condition | None:
+        m = self.mapping(node, "a condition", optional=None)
+        if m is None:
+            return None
+        if len(m) != 1:
+            if m:
+                self.problem(
+                    "wrong-type",
+                    "a condition holds exactly one test",
+                    node,
+                    hint="combine several tests with all: [...] or any: [...]",
+                )
+            else:
+                self.problem("wrong-type", "a condition must not be empty", node)
+            return None
+        (key, (knode, value)) = next(iter(m.items()))
+        loc = self.loc(knode)
+        if key in ("all", "any"):
+            items = self.sequence(value, f"'{key}'", nonempty=True)
+            if items is None:
+                return None
+            conds = [self.condition(item) for item in items]
+            if any(c is None for c in conds):
+                return None
+            kept = tuple(c for c in conds if c is not None)
+            return lang.All(kept, loc) if key == "all" else lang.Any_(kept, loc)
+        if key == "not":
+            inner = self.condition(value)
+            return None if inner is None else lang.Not(inner, loc)
+        return self.compare(key, knode, value)
+
+    def compare(self, name: str, knode: ScalarNode, value: Node) -> lang.Compare | None:
+        loc = self.loc(knode)
+        info = self.facts.get(name)
+        if info is None and not self.have_facts:
+            return None
+        if info is None:
+            self.problem(
+                "unknown-fact",
+                f"unknown fact '{name}'",
+                knode,
+                hint=_suggest(name, [*self.facts, "all", "any", "not"])
+                or "declare it in facts.yaml",
+            )
+            return None
+        op, vnode = "eq", value
+        if isinstance(value, MappingNode):
+            m = self.mapping(value, f"the test on '{name}'", optional=None)
+            if m is None:
+                return None
+            if len(m) != 1:
+                if m:
+                    self.problem(
+                        "wrong-type",
+                        f"the test on '{name}' takes exactly one operator",
+                        value,
+                        hint="combine several tests with all: [...]",
+                    )
+                return None
+            (op, (onode, vnode)) = next(iter(m.items()))
+            if op not in lang.COMPARISON_OPS:
+                self.problem(
+                    "bad-operator",
+                    f"unknown operator '{op}'",
+                    onode,
+                    hint=_suggest(op, lang.COMPARISON_OPS)
+                    or f"use one of {_one_of(lang.COMPARISON_OPS)}",
+                )
+                return None
+            if op in ("lt", "lte", "gt", "gte") and info.type not in lang.ORDERED_TYPES:
+                self.problem(
+                    "bad-operator",
+                    f"'{op}' compares order, but '{name}' is a {info.type or 'untyped'} fact",
+                    onode,
+                    hint="ordered operators work on integer, decimal, money and date facts; "
+                    "use eq, ne, in or not_in",
+                )
+                return None
+        if op in ("in", "not_in"):
+            items = self.sequence(vnode, f"'{op}' on '{name}'", nonempty=True)
+            if items is None:
+                return None
+            got = [self.typed_value(name, info, item) for item in items]
+            if any(g is None for g in got):
+                return None
+            return lang.Compare(name, op, tuple(g for g in got if g is not None), loc)
+        single = self.typed_value(name, info, vnode)
+        return None if single is None else lang.Compare(name, op, single, loc)
+
+    def typed_value(self, name: str, info: _FactInfo, node: Node) -> Any:
+        what = f"the value for '{name}'"
+        if isinstance(node, (MappingNode, SequenceNode)):
+            self.problem(
+                "wrong-type",
+                f"{what} must be a single value, not {_describe(node)}",
+                node,
+                hint="lists go with in/not_in: {in: [a, b]}",
+            )
+            return None
+        if info.type == "boolean":
+            return self.boolean(node, what)
+        if info.type == "integer":
+            return self.integer(node, what)
+        if info.type in ("decimal", "money"):
+            return self.decimal(node, what)
+        if info.type == "date":
+            return self.date(node, what)
+        text = self.text(node, what, allow_empty=info.type == "text")
+        if text is not None and info.type == "enum" and text not in info.values:
+            self.problem(
+                "unknown-enum-value",
+                f"'{text}' is not a value of '{name}'",
+                node,
+                hint=_suggest(text, info.values) or f"use one of {_one_of(info.values)}",
+            )
+            return None
+        return text
+
+    # ---------------------------------------------------------------- area files
+
+    def rule(self, node: Node, section: str, order: int) -> lang.Rule | None:
+        self.rule_id = ""
+        if isinstance(node, MappingNode):
+            for k, v in node.value:  # learn the id first so every problem names it
+                if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode):
+                    self.rule_id = str(v.value)
+        m = self.mapping(node, "a rule", required=_RULE_REQUIRED, optional=_RULE_OPTIONAL)
+        if m is None:
+            return None
+        before = len(self.problems)
+        rid = self.text(m["id"][1], "rule id") if "id" in m else None
+        if rid is not None:
+            if not _RULE_ID.match(rid):
+                self.problem(
+                    "bad-id",
+                    f"rule id '{rid}' is not of the form AREA-TOPIC-NNN",
+                    m["id"][1],
+                    hint="use capital letters and digits joined by dashes, like RET-HYG-001",
+                )
+            elif rid in self.rule_locs:
+                self.problem(
+                    "duplicate-id",
+                    f"rule id '{rid}' is already used at {self.rule_locs[rid]}",
+                    m["id"][1],
+                    hint="give each rule its own id; never reuse a retired id",
+                )
+            else:
+                self.rule_locs[rid] = self.loc(m["id"][1])
+        title = self.text(m["title"][1], "title") if "title" in m else None
+        kinds: list[str] = []
+        if "kinds" in m:
+            for item in self.sequence(m["kinds"][1], "kinds", nonempty=True) or []:
+                kind = self.text(item, "kind")
+                if kind is None:
+                    continue
+                if kind not in _KINDS:
+                    self.problem(
+                        "unknown-kind",
+                        f"'{kind}' is not a request kind",
+                        item,
+                        hint=_suggest(kind, _KINDS) or f"use one of {_one_of(_KINDS)}",
+                    )
+                elif kind not in kinds:
+                    kinds.append(kind)
+        when = self.condition(m["when"][1]) if "when" in m else None
+        outcome = self.outcome(m["outcome"][1], "outcome") if "outcome" in m else None
+        text = self.pattern(m["text"][1], "text") if "text" in m else None
+        citation = self.citation(m["citation"][1]) if "citation" in m else None
+        priority = self.integer(m["priority"][1], "priority") if "priority" in m else 0
+        why = self.pattern(m["why"][1], "why") if "why" in m else None
+        apology = self.boolean(m["apology"][1], "apology") if "apology" in m else False
+        offers: list[lang.Offer] = []
+        if "offers" in m:
+            for item in self.sequence(m["offers"][1], "offers") or []:
+                offer = self.offer(item)
+                if offer is not None:
+                    offers.append(offer)
+        if (
+            len(self.problems) != before
+            or rid is None
+            or title is None
+            or when is None
+            or outcome is None
+            or text is None
+            or citation is None
+            or priority is None
+            or apology is None
+            or not kinds
+        ):
+            return None
+        return lang.Rule(
+            id=rid,
+            title=title,
+            kinds=tuple(kinds),
+            when=when,
+            outcome=outcome,
+            text=text,
+            citation=citation,
+            priority=priority,
+            why=why,
+            offers=tuple(offers),
+            apology=apology,
+            section=section,
+            order=order,
+            loc=self.loc(node),
+        )
+
+    def citation(self, node: Node) -> lang.Citation | None:
+        m = self.mapping(node, "citation", required=("section",), optional=("anchor",))
+        if m is None or "section" not in m:
+            return None
+        section = self.text(m["section"][1], "citation.section")
+        anchor = self.text(m["anchor"][1], "citation.anchor") if "anchor" in m else ""
+        if section is None or anchor is None:
+            return None
+        if not self.check_section(section, m["section"][1]):
+            return None
+        return lang.Citation(section=section, anchor=anchor)
+
+    def check_section(self, section: str, node: Node) -> bool:
+        if section in self.section_ids or not self.have_sections:
+            return True
+        self.problem(
+            "unknown-section",
+            f"section '{section}' is not declared in policy.yaml",
+            node,
+            hint=_suggest(section, self.section_ids) or "declare it under sections: in policy.yaml",
+        )
+        return False
+
+    def offer(self, node: Node) -> lang.Offer | None:
+        m = self.mapping(node, "an offer", required=("kind", "text"), optional=("change",))
+        if m is None:
+            return None
+        kind = self.text(m["kind"][1], "offer kind") if "kind" in m else None
+        if kind is not None and not _NAME.match(kind):
+            self.problem(
+                "bad-id",
+                f"offer kind '{kind}' must be a lowercase identifier like store_credit",
+                m["kind"][1],
+            )
+            kind = None
+        text = self.pattern(m["text"][1], "offer text") if "text" in m else None
+        change: list[tuple[str, object]] = []
+        ok = True
+        if "change" in m:
+            c = self.mapping(m["change"][1], "offer change", optional=None)
+            if c is None:
+                ok = False
+            for key, (knode, value) in (c or {}).items():
+                if not _FIELD_PATH.match(key):
+                    self.problem(
+                        "wrong-type",
+                        f"offer change key '{key}' is not a request field path",
+                        knode,
+                        hint="write a path like resolution or details.new_date",
+                    )
+                    ok = False
+                    continue
+                if not isinstance(value, ScalarNode):
+                    self.problem(
+                        "wrong-type",
+                        f"offer change '{key}' must be a single value, not {_describe(value)}",
+                        value,
+                    )
+                    ok = False
+                    continue
+                good, val = self.plain(value, f"change.{key}")
+                ok = ok and good
+                change.append((key, val))
+        if kind is None or text is None or not ok:
+            return None
+        return lang.Offer(kind=kind, text=text, change=tuple(change), loc=self.loc(node))
+
+    def example(self, node: Node, base: Path) -> lang.Example | None:
+        self.rule_id = ""
+        m = self.mapping(
+            node, "an example", required=("name", "outcome"), optional=_EXAMPLE_KEYS[1:]
+        )
+        if m is None:
+            return None
+        before = len(self.problems)
+        name = self.text(m["name"][1], "example name") if "name" in m else None
+        outcome = self.outcome(m["outcome"][1], "example outcome") if "outcome" in m else None
+        rule = self.text(m["rule"][1], "example rule") if "rule" in m else ""
+        now = ""
+        if "now" in m:
+            now_node = self.scalar(m["now"][1], "example now")
+            if now_node is not None:
+                now = str(now_node.value)
+                if not _aware_datetime(now):
+                    self.problem(
+                        "wrong-type",
+                        f"example now `{now}` is not a date-time with a time zone",
+                        now_node,
+                        hint='write it like "2026-11-20T15:00:00-05:00"',
+                    )
+        request: object = None
+        if ("request" in m) == ("request_file" in m):
+            self.problem(
+                "missing-key" if "request" not in m else "wrong-type",
+                "an example needs exactly one of 'request' or 'request_file'",
+                node,
+            )
+        elif "request" in m:
+            if not isinstance(m["request"][1], MappingNode):
+                self.problem("wrong-type", "example request must be a mapping", m["request"][1])
+            else:
+                request = self.plain(m["request"][1], "request")[1]
+        else:
+            request = self.request_file(m["request_file"][1], base)
+        if len(self.problems) != before or name is None or outcome is None or rule is None:
+            return None
+        if not isinstance(request, dict):
+            return None
+        return lang.Example(
+            name=name, request=request, outcome=outcome, rule=rule, now=now, loc=self.loc(node)
+        )
+
+    def request_file(self, node: Node, base: Path) -> object:
+        rel = self.text(node, "request_file")
+        if rel is None:
+            return None
+        target = (base / rel).resolve()
+        if ".." in Path(rel).parts or Path(rel).is_absolute() or not target.is_file():
+            self.problem(
+                "missing-file",
+                f"request_file '{rel}' is not a file inside the pack",
+                node,
+                hint="put example requests in the pack's examples/ folder",
+            )
+            return None
+        if target.stat().st_size > MAX_FILE_BYTES:
+            self.problem("file-too-large", f"request_file '{rel}' is over 1 MiB", node)
+            return None
+        try:
+            data = json.loads(target.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            self.problem("wrong-type", f"request_file '{rel}' is not valid JSON: {exc}", node)
+            return None
+        if not isinstance(data, dict):
+            self.problem("wrong-type", f"request_file '{rel}' must hold a JSON object", node)
+            return None
+        return data
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _valid_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _valid_locale(name: str) -> bool:
+    from babel import Locale
+
+    try:
+        Locale.parse(name)
+    except (ValueError, TypeError, LookupError):
+        return False
+    return True
+
+
+def _aware_datetime(text: str) -> bool:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None
+
+
+def _top_compares(cond: lang.Condition) -> list[lang.Compare]:
+    if isinstance(cond, lang.Compare):
+        return [cond]
+    if isinstance(cond, lang.All):
+        out: list[lang.Compare] = []
+        for item in cond.items:
+            if isinstance(item, (lang.Compare, lang.All)):
+                out.extend(_top_compares(item))
+        return out
+    return []
+
+
+def _constraints(rule: lang.Rule, facts: Mapping[str, lang.FactDef]) -> dict[str, _Con]:
+    cons: dict[str, _Con] = {}
+    for cmp in _top_compares(rule.when):
+        fact = facts.get(cmp.fact)
+        if fact is None:  # pragma: no cover - rules with unknown facts are not built
+            continue
+        con = cons.get(cmp.fact)
+        if con is None:
+            universe: frozenset[Any] | None = None
+            if fact.type == "boolean":
+                universe = frozenset([True, False])
+            elif fact.type == "enum":
+                universe = frozenset(fact.values)
+            con = cons[cmp.fact] = _Con(points=universe, integer=fact.type == "integer")
+        con.apply(cmp.op, cmp.value)
+    return cons
+
+
+def _exclusive(a: dict[str, _Con], b: dict[str, _Con]) -> bool:
+    """True when no request can satisfy both top-level conjunctions (provably)."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    for name, con in small.items():
+        other = large.get(name)
+        if other is not None and con.merged(other).empty():
+            return True
+    return False
+
+
+def _find_conflicts(
+    rules: Sequence[lang.Rule], facts: Mapping[str, lang.FactDef]
+) -> list[tuple[lang.Rule, lang.Rule]]:
+    """Pairs (earlier, later) of rules that share a kind, priority and specificity, differ in
+    outcome and cannot be proven exclusive."""
+    buckets: dict[tuple[str, int, int], dict[str, list[_RuleCons]]] = {}
+    infos: dict[int, _RuleCons] = {}
+    for rule in rules:
+        spec = rule.specificity
+        for kind in rule.kinds:
+            by_outcome = buckets.setdefault((kind, rule.priority, spec), {})
+            info = infos.get(rule.order)
+            if info is None:
+                info = infos[rule.order] = _RuleCons(rule)
+            by_outcome.setdefault(rule.outcome, []).append(info)
+    # only now compute constraints, and only for rules that share a bucket with another outcome
+    for by_outcome in buckets.values():
+        if len(by_outcome) > 1:
+            for group in by_outcome.values():
+                for info in group:
+                    if not info.ready:
+                        info.cons, info.ready = _constraints(info.rule, facts), True
+    seen: set[tuple[int, int]] = set()
+    found: list[tuple[lang.Rule, lang.Rule]] = []
+    for key in sorted(buckets):
+        groups = [buckets[key][o] for o in sorted(buckets[key])]
+        for i, left in enumerate(groups):
+            for right in groups[i + 1 :]:
+                for a, b in _candidate_pairs(left, right):
+                    pair = (min(a.rule.order, b.rule.order), max(a.rule.order, b.rule.order))
+                    if pair in seen or _exclusive(a.cons, b.cons):
+                        continue
+                    seen.add(pair)
+                    first, second = (a, b) if a.rule.order < b.rule.order else (b, a)
+                    found.append((first.rule, second.rule))
+                    if len(found) >= MAX_CONFLICTS:
+                        return found
+    return found
+
+
+def _candidate_pairs(
+    left: list[_RuleCons], right: list[_RuleCons]
+) -> Iterable[tuple[_RuleCons, _RuleCons]]:
+    """Pairs worth comparing, skipping those an equality fact already separates."""
+    if len(left) > len(right):
+        left, right = right, left
+    counts: dict[str, int] = {}
+    for info in right:
+        for name, each in info.cons.items():
+            if each.points is not None:
+                counts[name] = counts.get(name, 0) + 1
+    if not counts or len(left) * len(right) < 64:
+        for a in left:
+            for b in right:
+                yield a, b
+        return
+    index_fact = max(sorted(counts), key=lambda n: counts[n])
+    by_value: dict[Any, list[_RuleCons]] = {}
+    wild: list[_RuleCons] = []
+    for info in right:
+        got = info.cons.get(index_fact)
+        if got is None or got.points is None:
+            wild.append(info)
+        else:
+            for v in got.points:
+                by_value.setdefault(v, []).append(info)
+    for a in left:
+        mine = a.cons.get(index_fact)
+        if mine is None or mine.points is None:
+            for b in right:
+                yield a, b
+            continue
+        done: set[int] = set()
+        for v in mine.points:
+            for b in by_value.get(v, ()):
+                if b.rule.order not in done:
+                    done.add(b.rule.order)
+                    yield a, b
+        for b in wild:
+            yield a, b
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _bundled_pack() -> Path:
+    """The installed ``policylib.rules`` package, or ``rules/`` of a source checkout."""
+    candidates: list[Path] = []
+    try:
+        found = importlib.resources.files("policylib.rules")
+        if isinstance(found, Path):
+            candidates.append(found)
+        spec = importlib.util.find_spec("policylib.rules")
+        if spec is not None and spec.submodule_search_locations:
+            candidates.extend(Path(p) for p in spec.submodule_search_locations)
+    except (ModuleNotFoundError, TypeError):
+        pass
+    for candidate in candidates:
+        if (candidate / "policy.yaml").is_file():
+            return candidate
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _derivations() -> Mapping[str, Any]:
+    """``policylib.facts.DERIVATIONS``, looked up at load time (tests substitute their own)."""
+    module = importlib.import_module("policylib.facts")
+    found: Mapping[str, Any] = module.DERIVATIONS
+    return found
+
+
+def load_pack(path: str | os.PathLike[str] | None = None) -> lang.Pack:
+    """Load and check a rule pack.
+
+    Args:
+        path: a pack directory (``policy.yaml``, ``facts.yaml``, area ``*.yaml`` files and
+            ``*.ftl`` messages), a single YAML file holding all of it (keys ``store``,
+            ``default``, ``settings``, ``sections``, ``facts``, ``section``, ``rules``,
+            ``examples``), or None for the bundled pack.
+
+    Returns:
+        The validated pack, rules in load order (files alphabetically, rules top to bottom).
+
+    Raises:
+        RuleError: listing every problem found in every file (``file:line:col``, rule id,
+            what to do), with stable kebab-case codes.
+    """
+    root = _bundled_pack() if path is None else Path(path)
+    shown = str(root) if path is None else os.fspath(path)
+    builder = _Builder(root)
+    pack: lang.Pack | None = None
+    # A big pack is hundreds of thousands of small acyclic objects: the cyclic garbage
+    # collector would rescan them over and over (loading time grew quadratically), and
+    # there is no cycle for it to find, so it is paused while the pack is built.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if root.is_dir():
+            pack = _load_dir(builder, root)
+        elif root.is_file():
+            pack = _load_single(builder, root)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not root.is_dir() and not root.is_file():
+        builder.problem(
+            "missing-file",
+            f"there is no rule pack at {shown}",
+            None,
+            hint="pass a pack directory or a single pack YAML file",
+        )
+    if builder.problems or pack is None:
+        problems = builder.sorted_problems()
+        raise RuleError(f"{len(problems)} problem(s) in rule pack {shown}", problems)
+    return pack
+
+
+_Parts = dict[str, tuple[ScalarNode, Node]]
+
+
+def _load_dir(b: _Builder, root: Path) -> lang.Pack | None:
+    names = sorted(p.name for p in root.iterdir() if p.is_file())
+    yaml_files = [n for n in names if n.endswith(".yaml")]
+    ftl_files = [n for n in names if n.endswith(".ftl")]
+    parts: dict[str, _Parts | None] = {}
+    for special in ("facts.yaml", "policy.yaml"):
+        if special not in yaml_files:
+            b.problem(
+                "missing-file",
+                f"the pack has no {special}",
+                None,
+                hint=f"every pack directory needs exactly one {special}",
+                rule_id="",
+            )
+    for name in yaml_files:
+        node = b.compose(root / name, name)
+        if name == "policy.yaml":
+            parts[name] = b.mapping(
+                node, name, required=("store", "default", "sections"), optional=("settings",)
+            )
+        elif name == "facts.yaml":
+            parts[name] = b.mapping(node, name, required=_FACTS_KEYS)
+        else:
+            parts[name] = b.mapping(node, name, required=("section",), optional=_AREA_KEYS[1:])
+    areas = [(n, p) for n, p in parts.items() if n not in ("policy.yaml", "facts.yaml")]
+    policy = ("policy.yaml", parts.get("policy.yaml"))
+    facts = ("facts.yaml", parts.get("facts.yaml"))
+    return _build(b, root, policy, facts, areas, ftl_files)
+
+
+def _load_single(b: _Builder, path: Path) -> lang.Pack | None:
+    name = path.name
+    node = b.compose(path, name)
+    m = b.mapping(
+        node,
+        name,
+        required=("store", "default", "sections", "facts"),
+        optional=("settings", "section", "rules", "examples"),
+    )
+    if m is None:
+        return None
+    return _build(b, path.parent, (name, m), (name, m), [(name, m)], [])
+
+
+def _build(
+    b: _Builder,
+    base: Path,
+    policy: tuple[str, _Parts | None],
+    facts_file: tuple[str, _Parts | None],
+    areas: list[tuple[str, _Parts | None]],
+    ftl_files: list[str],
+) -> lang.Pack | None:
+    """Build the pack from composed parts, each with the file it came from."""
+    policy_name, policy_part = policy
+    facts_name, facts_part = facts_file
+    # 1. the vocabulary's names first: every pattern anywhere is checked against them
+    raw_facts: dict[str, tuple[ScalarNode, Node]] = {}
+    if facts_part is not None and "facts" in facts_part:
+        b.file = facts_name
+        raw_facts = b.fact_names(facts_part["facts"][1])
+        b.have_facts = isinstance(facts_part["facts"][1], MappingNode)
+    # 2. policy: store, default, settings, sections
+    info: dict[str, Any] = {}
+    sections: dict[str, lang.Section] = {}
+    if policy_part is not None:
+        b.file, b.rule_id = policy_name, ""
+        if "sections" in policy_part:
+            sections = b.sections(policy_part["sections"][1])
+            b.have_sections = True
+        info = b.policy(policy_part)
+    # 3. fact definitions
+    facts: dict[str, lang.FactDef] = {}
+    if raw_facts:
+        b.file = facts_name
+        derivations = _derivations()
+        for name, (_, node) in raw_facts.items():
+            fact = b.fact(name, node, derivations)
+            if fact is not None:
+                facts[name] = fact
+    # 4. area files: rules and examples
+    rules: list[lang.Rule] = []
+    examples: list[lang.Example] = []
+    example_rules: list[tuple[str, Node, str]] = []
+    order = 0
+    for file, part in areas:
+        b.file, b.rule_id = file, ""
+        if part is None:
+            continue
+        section = ""
+        if "section" in part:
+            section = b.text(part["section"][1], "section") or ""
+            if section and b.check_section(section, part["section"][1]):
+                old = sections.get(section)
+                if old is not None and not old.file:
+                    sections[section] = replace(old, file=file)
+        rule_nodes = b.sequence(part["rules"][1], "rules") if "rules" in part else None
+        for node in rule_nodes or []:
+            rule = b.rule(node, section, order)
+            order += 1
+            if rule is not None:
+                rules.append(rule)
+        b.rule_id = ""
+        example_nodes = b.sequence(part["examples"][1], "examples") if "examples" in part else None
+        for node in example_nodes or []:
+            example = b.example(node, base)
+            if example is not None:
+                examples.append(example)
+                if example.rule:
+                    example_rules.append((example.rule, node, file))
+    # 5. shared Fluent messages
+    messages: dict[str, lang.Message] = {}
+    for name in ftl_files:
+        b.ftl(base / name, name, messages)
+    # 6. cross checks
+    b.rule_id = ""
+    for rid, node, file in example_rules:
+        if rid not in b.rule_locs:
+            b.file = file
+            where = node
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == "rule":
+                        where = v
+            b.problem(
+                "unknown-rule",
+                f"example names rule '{rid}', which is not in the pack",
+                where,
+                hint=_suggest(rid, b.rule_locs) or "check the rule id",
+            )
+    if not b.problems:
+        for first, second in _find_conflicts(rules, facts):
+            b.problem(
+                "precedence-conflict",
+                f"rules {first.id} ({first.loc}) and {second.id} could both hold for one "
+                f"{'/'.join(k for k in second.kinds if k in first.kinds)} request with "
+                f"different outcomes ({first.outcome} vs {second.outcome}) at the same "
+                f"priority {second.priority} and specificity {second.specificity}",
+                second.loc,
+                hint="give one of them a higher priority",
+                rule_id=second.id,
+            )
+        if len(b.problems) >= MAX_CONFLICTS:
+            b.problem(
+                "precedence-conflict",
+                f"stopped after {MAX_CONFLICTS} precedence conflicts",
+                None,
+                hint="fix these and load the pack again",
+                rule_id="",
+            )
+    if b.problems:
+        return None
+    default_outcome = info.get("default_outcome")
+    default_text = info.get("default_text")
+    store = info.get("store")
+    if store is None or default_outcome is None or default_text is None:  # pragma: no cover
+        return None
+    return lang.Pack(
+        store=store,
+        facts=facts,
+        rules=tuple(rules),
+        default_outcome=default_outcome,
+        default_text=default_text,
+        sections=sections,
+        messages=messages,
+        examples=tuple(examples),
+        settings=info.get("settings", {}),
+        source=str(b.root),
+    )
