@@ -55,8 +55,13 @@ def conversation() -> None:
         "status": "delivered",
         "delivered_at": "2026-11-12T13:00:00-05:00",
         "items": [
-            {"sku": "SH-7", "name": "Rain shower head", "category": "bath",
-             "tags": ["hygiene"], "price": 64.0}
+            {
+                "sku": "SH-7",
+                "name": "Rain shower head",
+                "category": "bath",
+                "tags": ["hygiene"],
+                "price": 64.0,
+            }
         ],
     }
     request: dict[str, Any] = {

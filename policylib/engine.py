@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policylib.language import All, Any_, Compare, Condition, Not, Pack, Rule, comparisons
+from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
 
 __all__ = [
     "CondResult",

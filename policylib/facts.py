@@ -151,9 +151,11 @@ DERIVATIONS["given"] = Derivation(
 # --------------------------------------------------------------------------- request
 
 
-@_register("request_kind", "enum", [
-    "return", "exchange", "cancel", "change_delivery", "delivery_estimate", "price_adjustment"
-])
+@_register(
+    "request_kind",
+    "enum",
+    ["return", "exchange", "cancel", "change_delivery", "delivery_estimate", "price_adjustment"],
+)
 def _request_kind(ctx: FactContext) -> Any:
     """The kind of request."""
     return ctx.request.kind.value
@@ -168,9 +170,11 @@ def _request_subject(ctx: FactContext) -> Any:
     return "order" if ctx.request.order is not None else "none"
 
 
-@_register("reason", "enum", [
-    "changed_mind", "defective", "damaged_in_transit", "wrong_item", "arrived_late", "other"
-])
+@_register(
+    "reason",
+    "enum",
+    ["changed_mind", "defective", "damaged_in_transit", "wrong_item", "arrived_late", "other"],
+)
 def _reason(ctx: FactContext) -> Any:
     """Why the customer is asking (for returns and exchanges)."""
     return ctx.request.reason
@@ -203,10 +207,19 @@ def _order_id(ctx: FactContext) -> Any:
     return ctx.request.order.id if ctx.request.order else None
 
 
-@_register("order_status", "enum", [
-    "placed", "processing", "in_production", "shipped", "out_for_delivery", "delivered",
-    "cancelled",
-])
+@_register(
+    "order_status",
+    "enum",
+    [
+        "placed",
+        "processing",
+        "in_production",
+        "shipped",
+        "out_for_delivery",
+        "delivered",
+        "cancelled",
+    ],
+)
 def _order_status(ctx: FactContext) -> Any:
     """Where the order is: placed, processing, in production, shipped, out for delivery ..."""
     return ctx.request.order.status if ctx.request.order else None
@@ -241,9 +254,7 @@ def _custom_deposit(ctx: FactContext) -> Any:
     order = ctx.request.order
     if order is None:
         return None
-    custom = sum(
-        (i.price * i.quantity for i in order.items if "custom_made" in i.tags), Decimal(0)
-    )
+    custom = sum((i.price * i.quantity for i in order.items if "custom_made" in i.tags), Decimal(0))
     return _money(custom * ctx.setting("custom_deposit_percent", 25) / 100)
 
 
@@ -363,7 +374,9 @@ def _restocking_fee(ctx: FactContext) -> Any:
     """The restocking fee on this item."""
     if ctx.item is None:
         return None
-    return _money(ctx.item.price * ctx.item.quantity * ctx.setting("restocking_fee_percent", 15) / 100)
+    return _money(
+        ctx.item.price * ctx.item.quantity * ctx.setting("restocking_fee_percent", 15) / 100
+    )
 
 
 @_register("refund_after_fee", "money")

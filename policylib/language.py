@@ -63,7 +63,9 @@ COMPARISON_OPS: dict[str, str] = {
 }
 """Operator name -> plain words (used by the agent view and the trace)."""
 
-Value: TypeAlias = "bool | int | Decimal | str | date | tuple[bool | int | Decimal | str | date, ...]"
+Value: TypeAlias = (
+    "bool | int | Decimal | str | date | tuple[bool | int | Decimal | str | date, ...]"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ and how to fix it, with a caret under the spot.
 YAML is composed to nodes (never constructed to Python objects by PyYAML) so that each value
 keeps its position and its *plain vs quoted* style: a plain ``NO`` where text is expected is
 an error telling the author to quote it, not a silent ``False``. Anchors, aliases, merge keys,
-duplicate keys, unknown keys and several documents in one file are refused.
+duplicate keys, unknown keys and several documents in one file are refused. The strict
+reading itself is ``policylib._yaml``; the check that no two rules decide one request
+differently at the same precedence is ``policylib._conflicts``.
 
 Problem codes (stable): yaml-syntax, duplicate-key, alias-not-allowed, unknown-key,
 missing-key, wrong-type, unknown-fact, bad-operator, unknown-enum-value, unknown-placeholder,
@@ -29,8 +31,8 @@ import json
 import os
 import re
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,18 +42,24 @@ import yaml
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 from yaml.constructor import SafeConstructor
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import Resolver
 
 from policylib import language as lang
+from policylib._conflicts import MAX_CONFLICTS, _find_conflicts
+from policylib._yaml import (
+    _BOOL,
+    _FLOAT,
+    _INT,
+    _MERGE,
+    _NULL,
+    _STR,
+    _TAG_WORDS,
+    _TIMESTAMP,
+    _AliasNode,
+    _describe,
+    _plain_quote_hint,
+    _Reader,
+)
 from policylib.errors import Problem, RuleError
 from policylib.model import Outcome, RequestKind
 
@@ -59,27 +67,6 @@ __all__ = ["MAX_FILE_BYTES", "load_pack"]
 
 MAX_FILE_BYTES = 1024 * 1024
 """Pack files larger than this are refused before parsing."""
-
-MAX_CONFLICTS = 100
-"""Stop looking for precedence conflicts after this many (the pack needs work first)."""
-
-_TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (
-    f"{_TAG}str",
-    f"{_TAG}int",
-    f"{_TAG}float",
-    f"{_TAG}bool",
-    f"{_TAG}null",
-)
-_TIMESTAMP, _MERGE = f"{_TAG}timestamp", f"{_TAG}merge"
-_SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
-_TAG_WORDS = {
-    _BOOL: "a true/false value",
-    _INT: "a number",
-    _FLOAT: "a number",
-    _NULL: "an empty value (null)",
-    _TIMESTAMP: "a date",
-}
 
 _RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -93,7 +80,6 @@ _FACT_TYPES: tuple[str, ...] = get_args(lang.FactType)
 _KINDS = tuple(k.value for k in RequestKind)
 _OUTCOMES = tuple(o.value for o in Outcome)
 
-_POLICY_KEYS = ("store", "default", "settings", "sections")
 _FACTS_KEYS = ("facts",)
 _AREA_KEYS = ("section", "rules", "examples")
 _STORE_KEYS = (
@@ -112,153 +98,6 @@ _RULE_OPTIONAL = ("priority", "why", "apology", "offers")
 _EXAMPLE_KEYS = ("name", "request", "request_file", "outcome", "rule", "now")
 
 
-# --------------------------------------------------------------------------- YAML reading
-
-
-class _AliasNode(ScalarNode):
-    """Stands in for a refused alias; the converters skip it silently (already reported)."""
-
-
-class _StrictComposer:
-    """Builds nodes from parser events, refusing anchors, aliases and extra documents.
-
-    PyYAML's own composer follows aliases; this one records each refusal in ``self.refused``
-    as (kind, mark, anchor) and goes on, so the rest of the file still gets checked. It is
-    also leaner than PyYAML's (no path resolvers), which matters for 10,000-rule packs.
-    """
-
-    refused: list[tuple[str, Any, str]]
-    _memo: dict[tuple[str, Any], str]
-    # provided by the parser half of the reader class (libyaml's CParser or PyYAML's Parser)
-    get_event: Callable[[], Any]
-    resolve: Callable[[Any, Any, Any], str]
-
-    def get_single_node(self) -> Node | None:
-        get = self.get_event
-        get()  # stream start
-        event = get()
-        if isinstance(event, StreamEndEvent):
-            return None
-        document = self._node(get())  # after the document start
-        get()  # document end
-        event = get()
-        if not isinstance(event, StreamEndEvent):
-            self.refused.append(("document", event.start_mark, ""))
-        return document
-
-    def _scalar_tag(self, event: Any) -> str:
-        tag = event.tag
-        if tag is not None and tag != "!":
-            return str(tag)
-        key = (event.value, event.implicit)
-        found = self._memo.get(key)
-        if found is None:
-            found = self.resolve(ScalarNode, event.value, event.implicit)
-            if len(event.value) < 40:
-                self._memo[key] = found
-        return found
-
-    def _node(self, event: Any) -> Node:
-        cls = type(event)
-        if cls is AliasEvent:
-            self.refused.append(("alias", event.start_mark, str(event.anchor)))
-            return _AliasNode(_NULL, "", event.start_mark, event.end_mark)
-        if event.anchor is not None:
-            self.refused.append(("anchor", event.start_mark, str(event.anchor)))
-        if cls is ScalarEvent:
-            return ScalarNode(
-                self._scalar_tag(event), event.value, event.start_mark, event.end_mark, event.style
-            )
-        # Collections: scalar children (most of a pack) are built inline, as the recursive
-        # call per scalar is a measurable share of loading a 10,000-rule pack.
-        get = self.get_event
-        scalar_tag = self._scalar_tag
-        tag = event.tag
-        node: SequenceNode | MappingNode
-        child: Node
-        if cls is SequenceStartEvent:
-            if tag is None or tag == "!":
-                tag = _SEQ
-            node = SequenceNode(tag, [], event.start_mark, None, event.flow_style)
-            items: list[Node] = node.value
-            while True:
-                event = get()
-                cls = type(event)
-                if cls is SequenceEndEvent:
-                    break
-                if cls is ScalarEvent and event.anchor is None:
-                    child = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
-                else:
-                    child = self._node(event)
-                items.append(child)
-        else:
-            if tag is None or tag == "!":
-                tag = _MAP
-            node = MappingNode(tag, [], event.start_mark, None, event.flow_style)
-            pairs: list[tuple[Node, Node]] = node.value
-            while True:
-                event = get()
-                cls = type(event)
-                if cls is MappingEndEvent:
-                    break
-                if cls is ScalarEvent and event.anchor is None:
-                    key: Node = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
-                else:
-                    key = self._node(event)
-                event = get()
-                cls = type(event)
-                if cls is ScalarEvent and event.anchor is None:
-                    child = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
-                else:
-                    child = self._node(event)
-                pairs.append((key, child))
-        node.end_mark = event.end_mark
-        return node
-
-
-try:
-    from yaml._yaml import CParser as _Parser
-
-    class _Reader(_StrictComposer, _Parser, Resolver):
-        def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
-            Resolver.__init__(self)
-            self.refused = []
-            self._memo = {}
-
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Reader(_StrictComposer, Reader, Scanner, Parser, Resolver):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Resolver.__init__(self)
-            self.refused = []
-            self._memo = {}
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -269,19 +108,6 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 def _one_of(choices: Iterable[str]) -> str:
     return ", ".join(c if c else '""' for c in choices)
-
-
-def _describe(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    if isinstance(node, ScalarNode):
-        if node.tag == _STR:
-            return f"the text '{node.value}'"
-        words = _TAG_WORDS.get(node.tag, f"a value tagged {node.tag}")
-        return f"{words} `{node.value}`" if node.value else words
-    return "something else"  # pragma: no cover
 
 
 _SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
@@ -300,93 +126,10 @@ def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
     return _SIMPLE_PLACEHOLDER.findall(source)
 
 
-def _plain_quote_hint(node: ScalarNode) -> str:
-    return f'quote it: "{node.value}"'
-
-
 @dataclass
 class _FactInfo:
     type: str
     values: tuple[str, ...]
-
-
-@dataclass
-class _Con:
-    """The set of values a fact may take in one rule's top-level conjunction."""
-
-    points: frozenset[Any] | None = None
-    excluded: frozenset[Any] = frozenset()
-    lo: Any = None
-    lo_inc: bool = True
-    hi: Any = None
-    hi_inc: bool = True
-    integer: bool = False
-
-    def apply(self, op: str, value: Any) -> None:
-        if op in ("eq", "in"):
-            vals = frozenset(value) if op == "in" else frozenset([value])
-            self.points = vals if self.points is None else self.points & vals
-        elif op == "ne":
-            self.excluded = self.excluded | {value}
-        elif op == "not_in":
-            self.excluded = self.excluded | frozenset(value)
-        elif op in ("gt", "gte"):
-            inc = op == "gte"
-            if self.integer and not inc:
-                value, inc = value + 1, True
-            if self.lo is None or value > self.lo or (value == self.lo and not inc):
-                self.lo, self.lo_inc = value, inc
-        elif op in ("lt", "lte"):
-            inc = op == "lte"
-            if self.integer and not inc:
-                value, inc = value - 1, True
-            if self.hi is None or value < self.hi or (value == self.hi and not inc):
-                self.hi, self.hi_inc = value, inc
-
-    def merged(self, other: _Con) -> _Con:
-        out = _Con(
-            points=self.points,
-            excluded=self.excluded | other.excluded,
-            lo=self.lo,
-            lo_inc=self.lo_inc,
-            hi=self.hi,
-            hi_inc=self.hi_inc,
-            integer=self.integer,
-        )
-        if other.points is not None:
-            out.apply("in", other.points)
-        if other.lo is not None:
-            out.apply("gte" if other.lo_inc else "gt", other.lo)
-        if other.hi is not None:
-            out.apply("lte" if other.hi_inc else "lt", other.hi)
-        return out
-
-    def _inside(self, v: Any) -> bool:
-        if v in self.excluded:
-            return False
-        if self.lo is not None and (v < self.lo or (v == self.lo and not self.lo_inc)):
-            return False
-        return not (self.hi is not None and (v > self.hi or (v == self.hi and not self.hi_inc)))
-
-    def empty(self) -> bool:
-        if self.points is not None:
-            return not any(self._inside(v) for v in self.points)
-        if self.lo is None or self.hi is None:
-            return False
-        if self.lo > self.hi:
-            return True
-        if self.lo == self.hi:
-            return not (self.lo_inc and self.hi_inc) or self.lo in self.excluded
-        if self.integer and self.hi - self.lo <= len(self.excluded):
-            return not any(self._inside(v) for v in range(self.lo, self.hi + 1))
-        return False
-
-
-@dataclass
-class _RuleCons:
-    rule: lang.Rule
-    cons: dict[str, _Con] = field(default_factory=dict)
-    ready: bool = False
 
 
 # --------------------------------------------------------------------------- the builder
@@ -1026,9 +769,7 @@ class _Builder:
             good[name] = (knode, value)
         return good
 
-    def fact(
-        self, name: str, node: Node, derivations: Mapping[str, Any]
-    ) -> lang.FactDef | None:
+    def fact(self, name: str, node: Node, derivations: Mapping[str, Any]) -> lang.FactDef | None:
         self.rule_id = ""
         what = f"fact '{name}'"
         m = self.mapping(node, what, required=("type", "label", "derive"), optional=_FACT_KEYS[3:])
@@ -1504,128 +1245,6 @@ def _aware_datetime(text: str) -> bool:
     except ValueError:
         return False
     return moment.tzinfo is not None
-
-
-def _top_compares(cond: lang.Condition) -> list[lang.Compare]:
-    if isinstance(cond, lang.Compare):
-        return [cond]
-    if isinstance(cond, lang.All):
-        out: list[lang.Compare] = []
-        for item in cond.items:
-            if isinstance(item, (lang.Compare, lang.All)):
-                out.extend(_top_compares(item))
-        return out
-    return []
-
-
-def _constraints(rule: lang.Rule, facts: Mapping[str, lang.FactDef]) -> dict[str, _Con]:
-    cons: dict[str, _Con] = {}
-    for cmp in _top_compares(rule.when):
-        fact = facts.get(cmp.fact)
-        if fact is None:  # pragma: no cover - rules with unknown facts are not built
-            continue
-        con = cons.get(cmp.fact)
-        if con is None:
-            universe: frozenset[Any] | None = None
-            if fact.type == "boolean":
-                universe = frozenset([True, False])
-            elif fact.type == "enum":
-                universe = frozenset(fact.values)
-            con = cons[cmp.fact] = _Con(points=universe, integer=fact.type == "integer")
-        con.apply(cmp.op, cmp.value)
-    return cons
-
-
-def _exclusive(a: dict[str, _Con], b: dict[str, _Con]) -> bool:
-    """True when no request can satisfy both top-level conjunctions (provably)."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    for name, con in small.items():
-        other = large.get(name)
-        if other is not None and con.merged(other).empty():
-            return True
-    return False
-
-
-def _find_conflicts(
-    rules: Sequence[lang.Rule], facts: Mapping[str, lang.FactDef]
-) -> list[tuple[lang.Rule, lang.Rule]]:
-    """Pairs (earlier, later) of rules that share a kind, priority and specificity, differ in
-    outcome and cannot be proven exclusive."""
-    buckets: dict[tuple[str, int, int], dict[str, list[_RuleCons]]] = {}
-    infos: dict[int, _RuleCons] = {}
-    for rule in rules:
-        spec = rule.specificity
-        for kind in rule.kinds:
-            by_outcome = buckets.setdefault((kind, rule.priority, spec), {})
-            info = infos.get(rule.order)
-            if info is None:
-                info = infos[rule.order] = _RuleCons(rule)
-            by_outcome.setdefault(rule.outcome, []).append(info)
-    # only now compute constraints, and only for rules that share a bucket with another outcome
-    for by_outcome in buckets.values():
-        if len(by_outcome) > 1:
-            for group in by_outcome.values():
-                for info in group:
-                    if not info.ready:
-                        info.cons, info.ready = _constraints(info.rule, facts), True
-    seen: set[tuple[int, int]] = set()
-    found: list[tuple[lang.Rule, lang.Rule]] = []
-    for key in sorted(buckets):
-        groups = [buckets[key][o] for o in sorted(buckets[key])]
-        for i, left in enumerate(groups):
-            for right in groups[i + 1 :]:
-                for a, b in _candidate_pairs(left, right):
-                    pair = (min(a.rule.order, b.rule.order), max(a.rule.order, b.rule.order))
-                    if pair in seen or _exclusive(a.cons, b.cons):
-                        continue
-                    seen.add(pair)
-                    first, second = (a, b) if a.rule.order < b.rule.order else (b, a)
-                    found.append((first.rule, second.rule))
-                    if len(found) >= MAX_CONFLICTS:
-                        return found
-    return found
-
-
-def _candidate_pairs(
-    left: list[_RuleCons], right: list[_RuleCons]
-) -> Iterable[tuple[_RuleCons, _RuleCons]]:
-    """Pairs worth comparing, skipping those an equality fact already separates."""
-    if len(left) > len(right):
-        left, right = right, left
-    counts: dict[str, int] = {}
-    for info in right:
-        for name, each in info.cons.items():
-            if each.points is not None:
-                counts[name] = counts.get(name, 0) + 1
-    if not counts or len(left) * len(right) < 64:
-        for a in left:
-            for b in right:
-                yield a, b
-        return
-    index_fact = max(sorted(counts), key=lambda n: counts[n])
-    by_value: dict[Any, list[_RuleCons]] = {}
-    wild: list[_RuleCons] = []
-    for info in right:
-        got = info.cons.get(index_fact)
-        if got is None or got.points is None:
-            wild.append(info)
-        else:
-            for v in got.points:
-                by_value.setdefault(v, []).append(info)
-    for a in left:
-        mine = a.cons.get(index_fact)
-        if mine is None or mine.points is None:
-            for b in right:
-                yield a, b
-            continue
-        done: set[int] = set()
-        for v in mine.points:
-            for b in by_value.get(v, ()):
-                if b.rule.order not in done:
-                    done.add(b.rule.order)
-                    yield a, b
-        for b in wild:
-            yield a, b
 
 
 # --------------------------------------------------------------------------- entry point

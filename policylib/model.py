@@ -156,9 +156,7 @@ def _parse_moment(value: object) -> object:
     else:
         raise ValueError("expected a date-time text like 2026-11-20T15:00:00-05:00")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError(
-            "this date-time has no time zone; add one, like 2026-11-20T15:00:00-05:00"
-        )
+        raise ValueError("this date-time has no time zone; add one, like 2026-11-20T15:00:00-05:00")
     return parsed
 
 
@@ -370,9 +368,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in {"function-before[_parse_money()]", "function-before[_parse_moment()]"}:
-            continue
-        elif "[" in str(part) and "(" in str(part):  # pydantic's internal validator steps
+        elif "[" in part and "(" in part:  # pydantic's validator steps, e.g. function-before[...]
             continue
         else:
             path += f".{part}" if path else str(part)
@@ -538,6 +534,9 @@ class DecisionContext(_Model):
     agent_may_approve: str = ""
     facts: dict[str, str] = {}
     """The facts that mattered, formatted for people (label -> value)."""
+    phrases: dict[str, str] = {}
+    """The pack's shared messages (id -> Fluent source) from ``TextRenderer.context_phrases``:
+    the connecting words of the explanation, laid over the English defaults."""
 
 
 class Decision(_Model):

@@ -176,11 +176,11 @@ class Policy:
     def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
         """Re-decide a changed one-item request (for the alternatives search)."""
         verdict, facts = self._verdict(req, clock)
-        return verdict, self.renderer.format_facts(facts)
+        return verdict, self.renderer.format_facts(facts, year=clock.year)
 
     def _decide_one(self, req: Request, clock: datetime, *, alternatives: bool) -> _Part:
         verdict, facts = self._verdict(req, clock, traced=True)
-        formatted = self.renderer.format_facts(facts)
+        formatted = self.renderer.format_facts(facts, year=clock.year)
         part = _Part(req, verdict, facts, formatted)
         part.reasons = self._reasons(verdict, formatted)
         if verdict.outcome == "needs_info":
@@ -275,7 +275,8 @@ class Policy:
                     alternatives.append(alt)
         questions = asking[0].questions[:1] if asking else []
         trace = [rt for part in parts for rt in _trace_models(part.verdict, self.pack)]
-        first = (asking or parts)[0]
+        # The agent's goodwill limit belongs to an item that was not granted, when any.
+        first = next((p for p in parts if p.verdict.outcome not in _GRANTING), parts[0])
         decision = Decision.model_construct(
             outcome=outcome,
             explanation="",
@@ -310,6 +311,7 @@ class Policy:
             request_kind=req.kind,
             escalation_contact=store.escalation_contact,
             agent_may_approve=first.formatted.get("goodwill_limit", ""),
+            phrases=self.renderer.context_phrases(),
             facts=mattered,
         )
 

@@ -82,8 +82,14 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
     """Valid order requests of every kind, with facts varied around the policy's edges."""
     kind = draw(
         st.sampled_from(
-            ["return", "exchange", "cancel", "change_delivery", "delivery_estimate",
-             "price_adjustment"]
+            [
+                "return",
+                "exchange",
+                "cancel",
+                "change_delivery",
+                "delivery_estimate",
+                "price_adjustment",
+            ]
         )
     )
     status = draw(
@@ -132,12 +138,17 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
         if wish == "window":
             details["new_window"] = draw(
                 st.sampled_from(
-                    [{"start": "12:00", "end": "16:00"}, {"start": "16:00", "end": "20:00"},
-                     {"start": "09:00", "end": "10:00"}]
+                    [
+                        {"start": "12:00", "end": "16:00"},
+                        {"start": "16:00", "end": "20:00"},
+                        {"start": "09:00", "end": "10:00"},
+                    ]
                 )
             )
         elif wish == "date":
-            details["new_date"] = (NOW + timedelta(days=draw(st.integers(1, 14)))).date().isoformat()
+            details["new_date"] = (
+                (NOW + timedelta(days=draw(st.integers(1, 14)))).date().isoformat()
+            )
         elif wish == "address":
             details["new_address"] = "12 Elm Street"
         else:
@@ -158,8 +169,15 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
     if kind in ("return", "exchange"):
         data["reason"] = draw(
             st.sampled_from(
-                [None, "changed_mind", "defective", "damaged_in_transit", "wrong_item",
-                 "arrived_late", "other"]
+                [
+                    None,
+                    "changed_mind",
+                    "defective",
+                    "damaged_in_transit",
+                    "wrong_item",
+                    "arrived_late",
+                    "other",
+                ]
             )
         )
         data["resolution"] = draw(

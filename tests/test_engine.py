@@ -219,14 +219,19 @@ def test_one_engine_from_many_threads_matches_sequential() -> None:
         for h in (True, False)
         for o in (True, False, None)
     ]
-    expected = [(v.outcome, v.rule and v.rule.id) for v in map(lambda f: engine.trace("return", f), cases)]
+    expected = [
+        (v.outcome, v.rule and v.rule.id) for v in map(lambda f: engine.trace("return", f), cases)
+    ]
     results: list[list[Any]] = []
     errors: list[BaseException] = []
 
     def work() -> None:
         try:
             for _ in range(50):
-                got = [(v.outcome, v.rule and v.rule.id) for v in (engine.trace("return", f) for f in cases)]
+                got = [
+                    (v.outcome, v.rule and v.rule.id)
+                    for v in (engine.trace("return", f) for f in cases)
+                ]
                 results.append(got)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -267,9 +272,11 @@ def comparisons_st(draw: st.DrawFn) -> Compare:
 
 conditions = st.recursive(
     comparisons_st(),
-    lambda inner: st.lists(inner, min_size=1, max_size=3).map(lambda xs: All(tuple(xs)))
-    | st.lists(inner, min_size=1, max_size=3).map(lambda xs: Any_(tuple(xs)))
-    | inner.map(Not),
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: All(tuple(xs)))
+        | st.lists(inner, min_size=1, max_size=3).map(lambda xs: Any_(tuple(xs)))
+        | inner.map(Not)
+    ),
     max_leaves=5,
 )
 
@@ -324,9 +331,12 @@ def test_trace_never_disagrees_with_decide(p: Pack, facts: dict[str, Any]) -> No
     assert traced.trace is not None
     assert sum(r.decided for r in traced.trace) == (1 if traced.rule else 0)
     for result in traced.trace:
-        assert result.status == {True: "held", False: "failed", None: "unknown"}[
-            evaluate_condition(result.rule.when, facts)
-        ]
+        assert (
+            result.status
+            == {True: "held", False: "failed", None: "unknown"}[
+                evaluate_condition(result.rule.when, facts)
+            ]
+        )
 
 
 @given(packs(), fact_maps)

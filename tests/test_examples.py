@@ -39,7 +39,5 @@ def test_every_example_request_gets_a_decision(path: Path) -> None:
 
 
 def test_example_requests_cover_every_request_kind() -> None:
-    kinds = {
-        json.loads(p.read_text())["kind"] for p in (EXAMPLES / "requests").glob("*.json")
-    }
+    kinds = {json.loads(p.read_text())["kind"] for p in (EXAMPLES / "requests").glob("*.json")}
     assert kinds == {k.value for k in policylib.RequestKind}

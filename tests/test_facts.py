@@ -15,8 +15,14 @@ from tests.strategies import request
 
 ZONE = ZoneInfo("America/New_York")
 CALENDAR = BusinessCalendar("US", "NY")
-SETTINGS = {"restocking_fee_percent": 15, "redelivery_fee": 49, "goodwill_max": 50,
-            "goodwill_percent": 10, "change_cutoff_hour": 18, "custom_deposit_percent": 25}
+SETTINGS = {
+    "restocking_fee_percent": 15,
+    "redelivery_fee": 49,
+    "goodwill_max": 50,
+    "goodwill_percent": 10,
+    "change_cutoff_hour": 18,
+    "custom_deposit_percent": 25,
+}
 
 
 def facts(data: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -25,8 +31,9 @@ def facts(data: dict[str, Any], *names: str) -> dict[str, Any]:
     now = req.requested_at
     assert isinstance(now, datetime)
     ctx = FactContext(req, items[0] if items else None, now, ZONE, CALENDAR, SETTINGS)
-    return derive_facts(names or tuple(n for n in DERIVATIONS if n != "given"),
-                        {n: n for n in DERIVATIONS}, ctx)
+    return derive_facts(
+        names or tuple(n for n in DERIVATIONS if n != "given"), {n: n for n in DERIVATIONS}, ctx
+    )
 
 
 def test_days_since_delivery_counts_calendar_days_in_the_store_zone() -> None:
@@ -77,8 +84,9 @@ def test_estimates_are_padded_and_skip_weekends_and_holidays() -> None:
             "order.delivery.transit_days": {"min": 3, "max": 4},
         },
     )
-    derived = facts(data, "estimate_min_days", "estimate_max_days", "estimate_earliest",
-                    "estimate_latest")
+    derived = facts(
+        data, "estimate_min_days", "estimate_max_days", "estimate_earliest", "estimate_latest"
+    )
     assert derived["estimate_min_days"] == 4 and derived["estimate_max_days"] == 6
     # Mon Nov 23 + 4 business days skips Thanksgiving (Thu Nov 26): Fri 27 is the 3rd.
     assert derived["estimate_earliest"] == date(2026, 11, 30)
@@ -105,8 +113,13 @@ def test_billing_period_end(started: str, period: str, end: date) -> None:
     data = {
         "kind": "cancel",
         "requested_at": "2026-11-20T15:00:00-05:00",
-        "subscription": {"id": "S-1", "plan": "Plus", "started_at": started,
-                         "billing_period": period, "price": "30"},
+        "subscription": {
+            "id": "S-1",
+            "plan": "Plus",
+            "started_at": started,
+            "billing_period": period,
+            "price": "30",
+        },
     }
     assert facts(data, "billing_period_end") == {"billing_period_end": end}
 
@@ -115,9 +128,15 @@ def test_pro_rata_session_refund() -> None:
     data = {
         "kind": "cancel",
         "requested_at": "2026-11-20T15:00:00-05:00",
-        "subscription": {"id": "S-1", "type": "session_plan", "plan": "10 sessions",
-                         "started_at": "2026-10-01T09:00:00-04:00", "price": "400",
-                         "sessions_total": 10, "sessions_remaining": 3},
+        "subscription": {
+            "id": "S-1",
+            "type": "session_plan",
+            "plan": "10 sessions",
+            "started_at": "2026-10-01T09:00:00-04:00",
+            "price": "400",
+            "sessions_total": 10,
+            "sessions_remaining": 3,
+        },
     }
     assert facts(data, "unused_sessions_refund") == {"unused_sessions_refund": Decimal("120.00")}
 
@@ -139,5 +158,8 @@ def test_every_derivation_declares_a_known_type() -> None:
 def test_hours_since_order_handles_other_zones() -> None:
     data = request(**{"order.placed_at": "2026-11-19T20:00:00+00:00"})
     now = datetime(2026, 11, 20, 15, 0, tzinfo=timezone(timedelta(hours=-5)))
-    expected = Decimal(int((now - datetime(2026, 11, 19, 20, tzinfo=timezone.utc)).total_seconds() // 60)) / 60
+    expected = (
+        Decimal(int((now - datetime(2026, 11, 19, 20, tzinfo=timezone.utc)).total_seconds() // 60))
+        / 60
+    )
     assert facts(data, "hours_since_order") == {"hours_since_order": expected}

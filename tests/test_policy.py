@@ -125,8 +125,13 @@ def test_multi_item_return_mixes_into_partial() -> None:
         **{
             "order.items": [
                 request()["order"]["items"][0],
-                {"sku": "LAMP-1", "name": "Desk lamp", "category": "decor", "price": 30,
-                 "condition": "unopened"},
+                {
+                    "sku": "LAMP-1",
+                    "name": "Desk lamp",
+                    "category": "decor",
+                    "price": 30,
+                    "condition": "unopened",
+                },
             ]
         },
     )

@@ -12,8 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_all_lists_exactly_the_public_names() -> None:
     public = {name for name in dir(policylib) if not name.startswith("_")}
-    modules = {"alternatives", "engine", "errors", "explain", "facts", "language", "loader",
-               "model", "policy", "publish", "cli"}
+    modules = {
+        "alternatives",
+        "engine",
+        "errors",
+        "explain",
+        "facts",
+        "language",
+        "loader",
+        "model",
+        "policy",
+        "publish",
+        "cli",
+    }
     assert set(policylib.__all__) - {"__version__"} == public - modules
     for name in policylib.__all__:
         assert hasattr(policylib, name)
