@@ -537,3 +537,29 @@ def test_differential_against_core_engine(pack: Pack, data: st.DataObject) -> No
 
 def test_max_rules_constant() -> None:
     assert MAX_DURABLE_RULES == 512
+
+
+BUNDLED_CORE: Any = None
+BUNDLED_DURABLE: Any = None
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    phases=tuple(p for p in Phase if SHRINK or p not in (Phase.shrink, Phase.explain)),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_bundled_pack_decides_the_same_on_both_engines(data: st.DataObject) -> None:
+    import policylib
+    from tests.strategies import NOW, any_request
+
+    global BUNDLED_CORE, BUNDLED_DURABLE
+    if BUNDLED_CORE is None:
+        BUNDLED_CORE = policylib.load_policy()
+        BUNDLED_DURABLE = policylib.load_policy(engine="durable")
+    request = data.draw(any_request, label="request")
+    core = BUNDLED_CORE.evaluate(request, now=NOW)
+    durable = BUNDLED_DURABLE.evaluate(request, now=NOW)
+    assert durable.model_dump(mode="json") == core.model_dump(mode="json")
