@@ -6,7 +6,7 @@
 #
 # Pack messages may only name declared facts, so the phrases that carry a context value
 # (greeting with the customer's name, the hand-off to the escalation contact, the policy
-# link, the generic question) keep their English defaults in policylib/explain.py.
+# link, the generic question) keep their English defaults in policylib/_phrases.py.
 
 ## The answer, first
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import policylib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +48,12 @@ def test_readme_first_screen_has_the_two_commands() -> None:
 
 def test_version_is_single_sourced() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", policylib.__version__)
+
+
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text()
+    code = re.search(r"```python\n(.*?)\n```", readme, flags=re.S)
+    assert code is not None
+    assert len(code.group(1).splitlines()) <= 11
+    monkeypatch.chdir(ROOT)
+    exec(compile(code.group(1), "README.md", "exec"), {})
