@@ -173,8 +173,12 @@ _URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\`]")
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def _safe_url(url: str | None) -> str | None:
-    """An http(s) URL fit for a link, or None (anything else is dropped, not escaped)."""
+    """An http(s) URL fit for a link, or None (anything else is dropped, not escaped).
+
+    Cached: the URLs come from the pack, so there are only a few distinct ones.
+    """
     if not url:
         return None
     url = url.strip()

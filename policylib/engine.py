@@ -27,7 +27,7 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
 
@@ -56,9 +56,11 @@ _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class CondResult:
-    """One comparison as evaluated: what was required, what the request had, and the result."""
+class CondResult(NamedTuple):
+    """One comparison as evaluated: what was required, what the request had, and the result.
+
+    A tuple, not a dataclass: the trace builds dozens per request on the hot path.
+    """
 
     fact: str
     op: str
@@ -67,10 +69,9 @@ class CondResult:
     status: str  # held | failed | unknown
 
 
-@dataclass(frozen=True, slots=True)
-class RuleResult:
+class RuleResult(NamedTuple):
     rule: Rule
-    status: str  # held | failed | unknown
+    status: str  # held | failed | unknown | skipped (ranked below the deciding rule)
     conditions: tuple[CondResult, ...]
     decided: bool = False
 
@@ -209,6 +210,27 @@ def _trace(cond: Condition, facts: Mapping[str, Any], out: list[CondResult]) -> 
     return None if None in results else False
 
 
+def _trace_flat(
+    compares: tuple[tuple[str, str, Any, Callable[[Any, Any], bool], Any], ...],
+    facts: Mapping[str, Any],
+) -> tuple[str, tuple[CondResult, ...]]:
+    """``_trace`` for a flat conjunction, without recursion (the common case)."""
+    get = facts.get
+    out = []
+    failed = unknown = False
+    for name, op, value, fn, const in compares:
+        actual = get(name)
+        if actual is None:
+            out.append(CondResult(name, op, value, None, "unknown"))
+            unknown = True
+        elif fn(actual, const):
+            out.append(CondResult(name, op, value, actual, "held"))
+        else:
+            out.append(CondResult(name, op, value, actual, "failed"))
+            failed = True
+    return ("failed" if failed else "unknown" if unknown else "held"), tuple(out)
+
+
 _STATUS = {True: "held", False: "failed", None: "unknown"}
 
 
@@ -216,13 +238,21 @@ _STATUS = {True: "held", False: "failed", None: "unknown"}
 
 
 class _Compiled:
-    __slots__ = ("facts", "flat", "outcome", "rank", "rule", "test", "verdict")
+    __slots__ = ("facts", "flat", "flat_trace", "outcome", "rank", "rule", "test", "verdict")
 
     def __init__(self, rule: Rule, rank: int) -> None:
         self.rule = rule
         self.rank = rank
         self.outcome = rule.outcome
         self.flat = _flat(rule.when)
+        self.flat_trace = (
+            None
+            if self.flat is None
+            else tuple(
+                (c.fact, c.op, c.value, _ORDERED[c.op], _freeze(c.op, c.value))
+                for c in comparisons(rule.when)
+            )
+        )
         self.test = _compile(rule.when)
         self.facts = tuple(dict.fromkeys(c.fact for c in comparisons(rule.when)))
         self.verdict = Verdict(rule.outcome, rule)
@@ -383,17 +413,33 @@ class Engine:
     # ------------------------------------------------------------------ traced path
 
     def trace(self, kind: str, facts: Mapping[str, Any]) -> Verdict:
-        """The same decision as ``decide`` plus every condition of every candidate rule."""
+        """The same decision as ``decide`` plus the why-not of every rule considered.
+
+        Every rule ranked above the deciding one (all of them, when none decides) is
+        evaluated without short-circuit: each comparison with its required and actual
+        value. Rules ranked below the deciding rule were never considered; they are listed
+        as ``skipped`` without conditions.
+        """
         verdict = self.decide(kind, facts)
         table = self._tables.get(kind)
         if table is None:
             return Verdict(verdict.outcome, verdict.rule, trace=())
         deciding = verdict.rule
         results: list[RuleResult] = []
+        passed = False
         for item in table.candidates(facts):
-            conds: list[CondResult] = []
-            status = _STATUS[_trace(item.rule.when, facts, conds)]
-            results.append(RuleResult(item.rule, status, tuple(conds), item.rule is deciding))
+            if passed:
+                # Below the deciding rule: never considered, so nothing to explain.
+                results.append(RuleResult(item.rule, "skipped", ()))
+                continue
+            if item.flat_trace is not None:
+                status, conds = _trace_flat(item.flat_trace, facts)
+            else:
+                out: list[CondResult] = []
+                status = _STATUS[_trace(item.rule.when, facts, out)]
+                conds = tuple(out)
+            results.append(RuleResult(item.rule, status, conds, item.rule is deciding))
+            passed = item.rule is deciding
         return Verdict(
             verdict.outcome,
             verdict.rule,

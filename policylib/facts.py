@@ -107,7 +107,10 @@ class FactContext:
         return self.now.astimezone(self.zone).date()
 
     def setting(self, name: str, default: Decimal | int) -> Decimal:
-        return Decimal(str(self.settings.get(name, default)))
+        value = self.settings.get(name)
+        if value is None:
+            return Decimal(default)
+        return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -503,7 +504,15 @@ class Question(_Model):
     """The request field that answers it, for chatbot tool calls."""
 
 
-class ConditionTrace(_Model):
+@dataclass(slots=True)
+class ConditionTrace:
+    """One comparison of a rule, as evaluated for this request.
+
+    Trace entries are plain dataclasses, not models: a decision carries dozens of them and
+    building models cost more than the rest of the decision. Treat them as read-only;
+    pydantic validates and serialises them as part of ``Decision``.
+    """
+
     fact: str
     label: str
     op: str
@@ -512,14 +521,20 @@ class ConditionTrace(_Model):
     status: Literal["held", "failed", "unknown"]
 
 
-class RuleTrace(_Model):
+@dataclass(slots=True)
+class RuleTrace:
+    """One rule considered for this request: its verdict and every comparison in it.
+
+    ``status`` is ``skipped`` (with no conditions) for rules ranked below the deciding rule.
+    """
+
     rule_id: str
     title: str
     outcome: Outcome
     priority: int
     status: Literal["held", "failed", "unknown", "skipped"]
     decided: bool = False
-    conditions: list[ConditionTrace] = []
+    conditions: list[ConditionTrace] = field(default_factory=list)
 
 
 class DecisionContext(_Model):

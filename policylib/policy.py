@@ -17,11 +17,12 @@ combined: the same outcome everywhere is that outcome; a mix of granted and not 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from policylib.alternatives import find_alternatives
@@ -29,7 +30,7 @@ from policylib.engine import Engine, RuleResult, Verdict
 from policylib.errors import BackendError
 from policylib.explain import TextRenderer, render_decision
 from policylib.facts import BusinessCalendar, FactContext, derive_facts
-from policylib.language import Pack, Rule
+from policylib.language import Pack, Rule, comparisons
 from policylib.loader import load_pack
 from policylib.model import (
     Alternative,
@@ -54,8 +55,7 @@ ITEM_KINDS = frozenset({RequestKind.RETURN, RequestKind.EXCHANGE, RequestKind.PR
 EngineName = Literal["core", "durable"]
 
 _GRANTING = frozenset({"granted", "partial"})
-_CondStatus = Literal["held", "failed", "unknown"]
-_RuleStatus = Literal["held", "failed", "unknown", "skipped"]
+_OUTCOMES = {o.value: o for o in Outcome}
 
 
 class Policy:
@@ -77,22 +77,33 @@ class Policy:
         self.calendar = BusinessCalendar(pack.store.country, pack.store.subdivision)
         self.renderer = TextRenderer(pack)
         self._derive = {name: fact.derive for name, fact in pack.facts.items()}
-        # Facts to derive per kind: what the rules read plus what their texts name.
-        self._needed: dict[str, tuple[str, ...]] = {}
-        for kind in RequestKind:
-            names: dict[str, None] = dict.fromkeys(self.engine.facts_for(kind.value))
-            for rule in self.engine.rules_for(kind.value):
-                for message in (rule.text, rule.why, *(o.text for o in rule.offers)):
-                    if message is not None:
-                        names.update(dict.fromkeys(message.variables))
-            for fact in list(names):
-                question = pack.facts[fact].question
-                if question is not None:
-                    names.update(dict.fromkeys(question.variables))
-            for message in pack.messages.values():
-                names.update(dict.fromkeys(v for v in message.variables if v in pack.facts))
-            names.update(dict.fromkeys(v for v in pack.default_text.variables))
-            self._needed[kind.value] = tuple(n for n in names if n in pack.facts)
+        self._labels = {name: fact.label for name, fact in pack.facts.items()}
+        self._settings = {k: Decimal(str(v)) for k, v in pack.settings.items()}
+        # Deciding needs only the facts the kind's rules read; the texts of the outcome
+        # actually reached name a few more, derived and formatted after the decision.
+        self._decide_facts = {k.value: self.engine.facts_for(k.value) for k in RequestKind}
+        shared = [*pack.default_text.variables]
+        for message in pack.messages.values():
+            shared.extend(message.variables)
+        offers = [v for rule in pack.rules for o in rule.offers for v in o.text.variables]
+        self._shared_display = _known(shared, pack)
+        self._offer_display = _known(offers, pack)
+        self._display: dict[str, tuple[str, ...]] = {}
+        self._tested: dict[str, tuple[str, ...]] = {}
+        for rule in pack.rules:
+            names = [c.fact for c in comparisons(rule.when)]
+            self._tested[rule.id] = tuple(dict.fromkeys(names))
+            texts = [rule.text, *(o.text for o in rule.offers)]
+            if rule.why is not None:
+                texts.append(rule.why)
+            for text in texts:
+                names.extend(text.variables)
+            self._display[rule.id] = _known([*names, *self._shared_display], pack)
+        self._questions = {
+            name: fact.question.variables
+            for name, fact in pack.facts.items()
+            if fact.question is not None
+        }
 
     def __repr__(self) -> str:
         return (
@@ -162,25 +173,57 @@ class Policy:
             now=clock,
             zone=self.zone,
             calendar=self.calendar,
-            settings=self.pack.settings,
+            settings=self._settings,
         )
 
     def _verdict(
         self, req: Request, clock: datetime, traced: bool = False
-    ) -> tuple[Verdict, dict[str, Any]]:
+    ) -> tuple[Verdict, dict[str, Any], FactContext]:
         kind = req.kind.value
-        facts = derive_facts(self._needed[kind], self._derive, self._context(req, clock))
+        ctx = self._context(req, clock)
+        facts = derive_facts(self._decide_facts[kind], self._derive, ctx)
         verdict = self.engine.trace(kind, facts) if traced else self.engine.decide(kind, facts)
-        return verdict, facts
+        return verdict, facts, ctx
+
+    def _display_names(self, verdict: Verdict) -> tuple[str, ...]:
+        """The facts the texts of this verdict name, plus the facts its rules tested."""
+        if verdict.rule is not None:
+            return self._display[verdict.rule.id]
+        names = list(self._shared_display)
+        for rule in verdict.blocking[:1]:
+            names.extend(self._display[rule.id])
+        for fact in verdict.missing[:1]:
+            names.extend(self._questions.get(fact, ()))
+        return tuple(dict.fromkeys(names))
+
+    def _formatted(
+        self,
+        names: Sequence[str],
+        facts: dict[str, Any],
+        ctx: FactContext,
+        decided: Sequence[str],
+    ) -> dict[str, str]:
+        """Derive what the texts still need and format it for people."""
+        wanted = set(decided)
+        missing = [n for n in names if n not in facts and n not in wanted]
+        if missing:
+            facts.update(derive_facts(missing, self._derive, ctx))
+        shown = {n: facts[n] for n in names if n in facts}
+        return self.renderer.format_facts(shown, year=ctx.now.year)
 
     def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
         """Re-decide a changed one-item request (for the alternatives search)."""
-        verdict, facts = self._verdict(req, clock)
-        return verdict, self.renderer.format_facts(facts, year=clock.year)
+        verdict, facts, ctx = self._verdict(req, clock)
+        if verdict.outcome not in _GRANTING:
+            return verdict, {}  # never offered, so never shown
+        names = self._display_names(verdict) + self._offer_display
+        decided = self._decide_facts[req.kind.value]
+        return verdict, self._formatted(names, facts, ctx, decided)
 
     def _decide_one(self, req: Request, clock: datetime, *, alternatives: bool) -> _Part:
-        verdict, facts = self._verdict(req, clock, traced=True)
-        formatted = self.renderer.format_facts(facts, year=clock.year)
+        verdict, facts, ctx = self._verdict(req, clock, traced=True)
+        decided = self._decide_facts[req.kind.value]
+        formatted = self._formatted(self._display_names(verdict), facts, ctx, decided)
         part = _Part(req, verdict, facts, formatted)
         part.reasons = self._reasons(verdict, formatted)
         if verdict.outcome == "needs_info":
@@ -274,7 +317,7 @@ class Policy:
                     seen_alt.add((alt.kind, alt.text))
                     alternatives.append(alt)
         questions = asking[0].questions[:1] if asking else []
-        trace = [rt for part in parts for rt in _trace_models(part.verdict, self.pack)]
+        trace = [rt for part in parts for rt in _trace_models(part.verdict, self._labels)]
         # The agent's goodwill limit belongs to an item that was not granted, when any.
         first = next((p for p in parts if p.verdict.outcome not in _GRANTING), parts[0])
         decision = Decision.model_construct(
@@ -287,8 +330,10 @@ class Policy:
             context=self._decision_context(req, first, parts),
             decided_at=clock,
         )
-        explanation = render_decision(decision, audience="customer", format="text")
-        return decision.model_copy(update={"explanation": explanation})
+        # The decision has not left this method yet: fill in its explanation in place
+        # rather than copying the whole model.
+        decision.__dict__["explanation"] = render_decision(decision, "customer", "text")
+        return decision
 
     def _decision_context(
         self, req: Request, first: _Part, parts: Sequence[_Part]
@@ -296,13 +341,11 @@ class Policy:
         store = self.pack.store
         mattered: dict[str, str] = {}
         for part in parts:
-            rules = [part.verdict.rule] if part.verdict.rule else list(part.verdict.blocking)
+            verdict = part.verdict
+            rules = (verdict.rule,) if verdict.rule is not None else verdict.blocking
             for rule in rules:
-                if rule is None:
-                    continue
-                for cond_fact in _rule_facts(rule):
-                    label = self.pack.facts[cond_fact].label
-                    mattered[label] = part.formatted.get(cond_fact, "not known")
+                for name in self._tested[rule.id]:
+                    mattered[self._labels[name]] = part.formatted.get(name, "not known")
         return DecisionContext.model_construct(
             customer_name=req.customer.name,
             store_name=store.name,
@@ -333,6 +376,11 @@ class _Part:
         self.alternatives: list[Alternative] = []
 
 
+def _known(names: Sequence[str], pack: Pack) -> tuple[str, ...]:
+    """The declared facts among ``names``, once each, in order."""
+    return tuple(n for n in dict.fromkeys(names) if n in pack.facts)
+
+
 def _combine_outcomes(outcomes: Sequence[str]) -> str:
     distinct = set(outcomes)
     if len(distinct) == 1:
@@ -346,14 +394,17 @@ def _combine_outcomes(outcomes: Sequence[str]) -> str:
     return "denied"
 
 
-def _rule_facts(rule: Rule) -> list[str]:
-    from policylib.language import comparisons
+_PLAIN = frozenset({str, int, bool, type(None)})
 
-    return list(dict.fromkeys(c.fact for c in comparisons(rule.when)))
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _required_json(value: Any) -> Any:
+    """``_jsonable`` for a rule's constant (hashable, and the same few again and again)."""
+    return _jsonable(value)
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    if type(value) in _PLAIN:
         return value
     if isinstance(value, Decimal):
         return str(value)
@@ -364,30 +415,31 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _trace_models(verdict: Verdict, pack: Pack) -> list[RuleTrace]:
+def _trace_models(verdict: Verdict, labels: Mapping[str, str]) -> list[RuleTrace]:
     out: list[RuleTrace] = []
     results: Sequence[RuleResult] = verdict.trace or ()
     for result in results:
+        rule = result.rule
         conditions = [
-            ConditionTrace.model_construct(
-                fact=c.fact,
-                label=pack.facts[c.fact].label if c.fact in pack.facts else c.fact,
-                op=c.op,
-                required=_jsonable(c.required),
-                actual=_jsonable(c.actual),
-                status=cast(_CondStatus, c.status),
+            ConditionTrace(
+                c.fact,
+                labels.get(c.fact, c.fact),
+                c.op,
+                _required_json(c.required),
+                _jsonable(c.actual),
+                c.status,  # type: ignore[arg-type]  # the engine's statuses are these literals
             )
             for c in result.conditions
         ]
         out.append(
-            RuleTrace.model_construct(
-                rule_id=result.rule.id,
-                title=result.rule.title,
-                outcome=Outcome(result.rule.outcome),
-                priority=result.rule.priority,
-                status=cast(_RuleStatus, result.status),
-                decided=result.decided,
-                conditions=conditions,
+            RuleTrace(
+                rule.id,
+                rule.title,
+                _OUTCOMES[rule.outcome],
+                rule.priority,
+                result.status,  # type: ignore[arg-type]
+                result.decided,
+                conditions,
             )
         )
     return out
