@@ -225,6 +225,32 @@ def _simple_parts(compiled: Any) -> tuple[tuple[bool, str], ...] | None:
     return tuple(parts)
 
 
+_SIMPLE = re.compile(r"[^{}]*(?:\{\s*\$[A-Za-z][A-Za-z0-9_-]*\s*\}[^{}]*)*\Z")
+_VARIABLE = re.compile(r"\{\s*\$([A-Za-z][A-Za-z0-9_-]*)\s*\}")
+
+
+def _split_simple(source: str) -> Compiled | None:
+    """A pattern of plain text and ``{ $x }`` placeables, split without Fluent.
+
+    Equivalent to compiling it: the filled text is whitespace-collapsed either way, and
+    the loader has already checked that such a pattern is valid Fluent.
+    """
+    if not _SIMPLE.match(source):
+        return None
+    parts: list[tuple[bool, str]] = []
+    names: dict[str, None] = {}
+    position = 0
+    for match in _VARIABLE.finditer(source):
+        if match.start() > position:
+            parts.append((False, source[position : match.start()]))
+        parts.append((True, match.group(1)))
+        names[match.group(1)] = None
+        position = match.end()
+    if position < len(source):
+        parts.append((False, source[position:]))
+    return Compiled(tuple(parts), None, tuple(names))
+
+
 def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, Compiled]:
     """Parse and compile each entry on its own (one bad text cannot hide the next one).
 
@@ -236,6 +262,10 @@ def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, C
     for message_id, source in entries.items():
         if not source.strip():
             out[message_id] = Compiled((), None, ())
+            continue
+        simple = _split_simple(source)
+        if simple is not None:  # text and { $x } only: no Fluent parse needed (fast loads)
+            out[message_id] = simple
             continue
         resource = FluentResource(_ftl_entry(message_id, source))
         body = [e for e in resource.body if isinstance(e, fl.Message | fl.Junk)]
