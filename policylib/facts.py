@@ -512,6 +512,16 @@ def _new_date(ctx: FactContext) -> Any:
     return ctx.request.details.new_date
 
 
+@_register("new_delivery_day", "date")
+def _new_delivery_day(ctx: FactContext) -> Any:
+    """The day the delivery will come after the requested change (the new day, or the
+    booked day when only the window changes)."""
+    new = ctx.request.details.new_date
+    if new is not None:
+        return new
+    return _scheduled_date(ctx)
+
+
 @_register("new_date_business_day", "boolean")
 def _new_date_business_day(ctx: FactContext) -> Any:
     """True when the requested day is a business day (no weekend, no public holiday)."""

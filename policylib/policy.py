@@ -190,7 +190,7 @@ class Policy:
         if verdict.rule is not None:
             return self._display[verdict.rule.id]
         names = list(self._shared_display)
-        for rule in verdict.blocking[:1]:
+        for rule in verdict.blocking:
             names.extend(self._display[rule.id])
         for fact in verdict.missing[:1]:
             names.extend(self._questions.get(fact, ()))
