@@ -675,11 +675,24 @@ def section_e2e(
     cyc_t = [texts[i % len(texts)] for i in range(n_cycle)]
     lat_run(by_dict, cyc_d[: 5 * len(dicts)], 5.0)  # warm-up
     lat_run(by_dict, cyc_t[: 5 * len(texts)], 5.0)
+    import policylib.policy as policy_module
+
+    search = policy_module.find_alternatives
+
+    def no_search(**_: Any) -> list[Any]:
+        return []
+
     res: dict[str, list[float]] = defaultdict(list)
-    count = {"dict": n_cycle, "json": n_cycle}
+    count = {"dict": n_cycle, "json": n_cycle, "core": n_cycle}
     for _ in range(reps):
-        for label, cyc in (("dict", cyc_d), ("json", cyc_t)):
-            xs = lat_run(by_dict, cyc, budget)
+        for label, cyc in (("dict", cyc_d), ("json", cyc_t), ("core", cyc_d)):
+            # "core": the pipeline the core issue times (validate, derive, decide, trace,
+            # render), i.e. evaluate with the alternatives search switched off here only.
+            policy_module.find_alternatives = no_search if label == "core" else search  # type: ignore[assignment]
+            try:
+                xs = lat_run(by_dict, cyc, budget)
+            finally:
+                policy_module.find_alternatives = search
             res[label + "_p50"].append(statistics.median(xs) * 1e6)
             res[label + "_p99"].append(pct(xs, 99) * 1e6)
             count[label] = min(count[label], len(xs))
@@ -888,6 +901,12 @@ def report(res: dict[str, Any]) -> str:
                     fmt(e2e["json_p50_us"]),
                     fmt(e2e["json_p99_us"]),
                     _verdict(e2e["json_p50_us"], TARGET_E2E_US),
+                ),
+                (
+                    "dict, without the alternatives search",
+                    fmt(e2e["core_p50_us"]),
+                    fmt(e2e["core_p99_us"]),
+                    _verdict(e2e["core_p50_us"], TARGET_E2E_US),
                 ),
             ],
         )

@@ -164,7 +164,8 @@ def find_alternatives(
             )
 
     if outcome != "granted":
-        for candidate in _counterfactuals(request, pack):
+        axes = _axes_that_matter(request, verdict, pack)
+        for candidate in _counterfactuals(request, pack, axes):
             result = search.counterfactual(candidate)
             if result is None:
                 continue
@@ -330,9 +331,8 @@ class _Candidate:
     """Plain words naming the change, the start of the alternative's text."""
 
 
-def _counterfactuals(request: Request, pack: Pack) -> Iterator[_Candidate]:
+def _counterfactuals(request: Request, pack: Pack, axes: frozenset[str]) -> Iterator[_Candidate]:
     """The changes worth trying for this request, best for the customer first (lazy)."""
-    axes = _axes_read(pack).get(request.kind.value, frozenset())
     if "resolution" in axes:
         for resolution in RESOLUTIONS:
             if resolution != request.resolution:
@@ -412,32 +412,49 @@ def _calendar(country: str, subdivision: str) -> BusinessCalendar | None:
 
 
 _AXES_CACHE: dict[int, tuple[Pack, dict[str, frozenset[str]]]] = {}
-"""id(pack) -> (pack, axes). Packs are slotted (no weak references); the few packs a
+"""id(pack) -> (pack, axes per rule). Packs are slotted (no weak references); the few packs a
 process loads are held, at most ``_AXES_CACHE_SIZE``."""
 _AXES_CACHE_SIZE = 16
 _AXES_LOCK = threading.Lock()
 
 
-def _axes_read(pack: Pack) -> dict[str, frozenset[str]]:
-    """Request kind -> the counterfactual axes some rule of that kind reads (cached per pack)."""
+def _rule_axes(pack: Pack) -> dict[str, frozenset[str]]:
+    """Rule id -> the counterfactual axes the rule reads (cached per pack)."""
     entry = _AXES_CACHE.get(id(pack))
     if entry is not None and entry[0] is pack:
         return entry[1]
-    read: dict[str, set[str]] = {}
+    result: dict[str, frozenset[str]] = {}
     for rule in pack.rules:
         derivations = {
             pack.facts[c.fact].derive if c.fact in pack.facts else c.fact
             for c in comparisons(rule.when)
         }
-        axes = {axis for axis, names in _AXIS_DERIVATIONS.items() if derivations & names}
-        for kind in rule.kinds:
-            read.setdefault(kind, set()).update(axes)
-    result = {kind: frozenset(axes) for kind, axes in read.items()}
+        result[rule.id] = frozenset(
+            axis for axis, names in _AXIS_DERIVATIONS.items() if derivations & names
+        )
     with _AXES_LOCK:
         if len(_AXES_CACHE) >= _AXES_CACHE_SIZE:
             _AXES_CACHE.clear()
         _AXES_CACHE[id(pack)] = (pack, result)
     return result
+
+
+def _axes_that_matter(request: Request, verdict: Verdict, pack: Pack) -> frozenset[str]:
+    """The axes whose change could alter this verdict.
+
+    A rule ranked below the deciding one (``skipped`` in the trace) cannot decide after a
+    change that leaves the deciding rule and every rule above it as they were; so only
+    the axes read by the other rules of the kind are worth a probe. Rules the engine's
+    index kept out of the trace count too: a change could bring them in.
+    """
+    skipped = {r.rule.id for r in verdict.trace or () if r.status == "skipped"}
+    axes_by_rule = _rule_axes(pack)
+    kind = request.kind.value
+    axes: set[str] = set()
+    for rule in pack.rules:
+        if kind in rule.kinds and rule.id not in skipped:
+            axes |= axes_by_rule[rule.id]
+    return frozenset(axes)
 
 
 # --------------------------------------------------------------------------- texts

@@ -79,6 +79,8 @@ class Policy:
         self._derive = {name: fact.derive for name, fact in pack.facts.items()}
         self._labels = {name: fact.label for name, fact in pack.facts.items()}
         self._settings = {k: Decimal(str(v)) for k, v in pack.settings.items()}
+        self._citations = {rule.id: self._citation(rule) for rule in pack.rules}
+        self._citations[""] = self._citation(None)
         # Deciding needs only the facts the kind's rules read; the texts of the outcome
         # actually reached name a few more, derived and formatted after the decision.
         self._decide_facts = {k.value: self.engine.facts_for(k.value) for k in RequestKind}
@@ -250,42 +252,30 @@ class Policy:
             url = f"{url}#{rule.citation.anchor}"
         return Citation(section=rule.citation.section, title=title, url=url)
 
+    def _reason(self, rule: Rule | None, outcome: str, text: str, why: str) -> Reason:
+        # Built from the pack's own, already checked data: no validation on the hot path.
+        return Reason.model_construct(
+            rule_id=rule.id if rule else "DEFAULT",
+            title=rule.title if rule else "No specific rule applies",
+            outcome=_OUTCOMES[outcome],
+            citation=self._citations[rule.id if rule else ""],
+            text=text,
+            why=why,
+            apology=rule.apology if rule else False,
+        )
+
     def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
         fill = self.renderer.fill
         if verdict.outcome == "needs_info" and verdict.blocking:
             blocking = verdict.blocking[0]
-            return [
-                Reason(
-                    rule_id=blocking.id,
-                    title=blocking.title,
-                    outcome=Outcome.NEEDS_INFO,
-                    citation=self._citation(blocking),
-                    text="",
-                    why=fill(blocking.why, formatted) if blocking.why else "",
-                )
-            ]
+            why = fill(blocking.why, formatted) if blocking.why else ""
+            return [self._reason(blocking, "needs_info", "", why)]
         rule = verdict.rule
         if rule is None:
-            return [
-                Reason(
-                    rule_id="DEFAULT",
-                    title="No specific rule applies",
-                    outcome=Outcome(verdict.outcome),
-                    citation=self._citation(None),
-                    text=fill(self.pack.default_text, formatted),
-                )
-            ]
-        return [
-            Reason(
-                rule_id=rule.id,
-                title=rule.title,
-                outcome=Outcome(rule.outcome),
-                citation=self._citation(rule),
-                text=fill(rule.text, formatted),
-                why=fill(rule.why, formatted) if rule.why else "",
-                apology=rule.apology,
-            )
-        ]
+            text = fill(self.pack.default_text, formatted)
+            return [self._reason(None, verdict.outcome, text, "")]
+        why = fill(rule.why, formatted) if rule.why else ""
+        return [self._reason(rule, rule.outcome, fill(rule.text, formatted), why)]
 
     def _question(self, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
         name = verdict.missing[0]

@@ -166,3 +166,22 @@ def test_one_policy_from_many_threads_matches_sequential() -> None:
     for t in threads:
         t.join()
     assert not errors and not mismatches
+
+
+@given(any_request)
+def test_pruned_alternatives_search_finds_what_the_full_search_finds(
+    data: dict[str, Any],
+) -> None:
+    """Probes are skipped only for changes that cannot alter the verdict (see
+    alternatives._axes_that_matter); searching every axis must find nothing more."""
+    from policylib import alternatives
+
+    pruned = POLICY.evaluate(data, now=NOW).alternatives
+    every_axis = frozenset(alternatives._AXIS_DERIVATIONS)
+    original = alternatives._axes_that_matter
+    alternatives._axes_that_matter = lambda *_: every_axis  # type: ignore[assignment]
+    try:
+        full = POLICY.evaluate(data, now=NOW).alternatives
+    finally:
+        alternatives._axes_that_matter = original
+    assert pruned == full
