@@ -20,7 +20,7 @@ durable_rules is a two-valued matcher: it cannot say *unknown*. So the work is s
   reads a fact that is missing: then ``engine.evaluate_condition`` (the core's reference
   Kleene evaluator) says whether it failed or is unknown. Precedence is the core engine's
   (``Engine.rules_for``), and the unknown-rules-ahead-of-the-winner step reproduces
-  ``Engine._settle``. The winner durable found is re-checked with ``evaluate_condition``;
+  ``engine.settle``. The winner durable found is re-checked with ``evaluate_condition``;
   any disagreement raises ``BackendError`` instead of answering.
 
 So durable is the matcher, not the decision procedure; ``trace`` is the core engine's trace,
@@ -66,7 +66,6 @@ import itertools
 import os
 import threading
 import weakref
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -75,7 +74,7 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from policylib.engine import NEEDS_INFO, Engine, Verdict, evaluate_condition
+from policylib.engine import Engine, Verdict, evaluate_condition, settle
 from policylib.errors import BackendError
 from policylib.language import (
     ORDERED_TYPES,
@@ -490,7 +489,7 @@ class DurableEngine:
                         f"durable_rules says rule {entry.rule.id!r} holds but the core "
                         "engine disagrees; not answering"
                     )
-                return self._settle(entry.outcome, entry.rule, pending, facts)
+                return settle(entry.outcome, entry.rule, pending, facts)
             if any(facts.get(name) is None for name in entry.facts):
                 status = evaluate_condition(entry.rule.when, facts)
                 if status is True:
@@ -500,7 +499,7 @@ class DurableEngine:
                     )
                 if status is None:
                     pending.append(entry)
-        return self._settle(self.default_outcome, None, pending, facts)
+        return settle(self.default_outcome, None, pending, facts)
 
     def trace(self, kind: str, facts: Mapping[str, Any]) -> Verdict:
         """The core engine's trace, reporting (and checked against) durable's decision."""
@@ -565,26 +564,3 @@ class DurableEngine:
         if -1 not in found:
             raise BackendError("durable_rules did not run the catch-all rule; not answering")
         return found - {-1}
-
-    def _settle(
-        self, outcome: str, rule: Rule | None, pending: list[_Entry], facts: Mapping[str, Any]
-    ) -> Verdict:
-        """``Engine._settle``: unknown rules ahead of the winner with another outcome block it."""
-        blocking = [p for p in pending if p.outcome != outcome]
-        if not blocking:
-            return Verdict(outcome, rule)
-        need: Counter[str] = Counter()
-        for p in blocking:
-            for name in p.facts:
-                if facts.get(name) is None:
-                    need[name] += 1
-        first_missing = [f for f in blocking[0].facts if facts.get(f) is None]
-        order = {name: i for i, name in enumerate(need)}
-        ranked = sorted(need, key=lambda f: (f not in first_missing, -need[f], order[f]))
-        return Verdict(
-            NEEDS_INFO,
-            None,
-            missing=tuple(ranked),
-            blocking=tuple(p.rule for p in blocking),
-            would_be=outcome,
-        )

@@ -27,16 +27,18 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
 
 __all__ = [
     "CondResult",
     "Engine",
+    "Pending",
     "RuleResult",
     "Verdict",
     "evaluate_condition",
+    "settle",
 ]
 
 Tri = bool | None
@@ -231,6 +233,50 @@ def _trace_flat(
     return ("failed" if failed else "unknown" if unknown else "held"), tuple(out)
 
 
+class Pending(Protocol):
+    """A rule that was unknown for a request: its outcome and the facts it reads."""
+
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def facts(self) -> tuple[str, ...]: ...
+
+
+def settle(
+    outcome: str,
+    rule: Rule | None,
+    pending: Sequence[Pending],
+    facts: Mapping[str, Any],
+) -> Verdict:
+    """The verdict once a rule (or the default) would decide, given the unknown rules ahead.
+
+    Unknown rules ranked above the winner with a different outcome block it: the verdict is
+    ``needs_info``, naming the missing facts, most decisive first (those of the first
+    blocking rule, then those most blocking rules need, then in order). Shared by every
+    backend, so they ask the same question.
+    """
+    blocking = [p for p in pending if p.outcome != outcome]
+    if not blocking:
+        return Verdict(outcome, rule)
+    need: Counter[str] = Counter()
+    for p in blocking:
+        for name in p.facts:
+            if facts.get(name) is None:
+                need[name] += 1
+    first_missing = [f for f in blocking[0].facts if facts.get(f) is None]
+    order = {name: i for i, name in enumerate(need)}
+    ranked = sorted(need, key=lambda f: (f not in first_missing, -need[f], order[f]))
+    return Verdict(
+        NEEDS_INFO,
+        None,
+        missing=tuple(ranked),
+        blocking=tuple(p.rule for p in blocking),
+        would_be=outcome,
+    )
+
+
 _STATUS = {True: "held", False: "failed", None: "unknown"}
 
 
@@ -372,7 +418,7 @@ class Engine:
             if result is True:
                 if pending is None:
                     return item.verdict
-                return self._settle(item.outcome, item.rule, pending, facts)
+                return settle(item.outcome, item.rule, pending, facts)
             if result is None:
                 if pending is None:
                     pending = [item]
@@ -380,35 +426,7 @@ class Engine:
                     pending.append(item)
         if pending is None:
             return self._default
-        return self._settle(self.default_outcome, None, pending, facts)
-
-    def _settle(
-        self,
-        outcome: str,
-        rule: Rule | None,
-        pending: list[_Compiled],
-        facts: Mapping[str, Any],
-    ) -> Verdict:
-        """Decide whether unknown rules ahead of the winner block it (then: needs_info)."""
-        blocking = [p for p in pending if p.outcome != outcome]
-        if not blocking:
-            return Verdict(outcome, rule)
-        need: Counter[str] = Counter()
-        for p in blocking:
-            for name in p.facts:
-                if facts.get(name) is None:
-                    need[name] += 1
-        first = blocking[0]
-        first_missing = [f for f in first.facts if facts.get(f) is None]
-        order = {name: i for i, name in enumerate(need)}
-        ranked = sorted(need, key=lambda f: (f not in first_missing, -need[f], order[f]))
-        return Verdict(
-            NEEDS_INFO,
-            None,
-            missing=tuple(ranked),
-            blocking=tuple(p.rule for p in blocking),
-            would_be=outcome,
-        )
+        return settle(self.default_outcome, None, pending, facts)
 
     # ------------------------------------------------------------------ traced path
 
