@@ -41,13 +41,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from policylib.engine import Verdict
+from policylib.engine import GRANTING, Verdict
 from policylib.errors import PolicyError
 from policylib.facts import STANDARD_WINDOWS, BusinessCalendar
 from policylib.language import Message, Pack, comparisons
 from policylib.model import Alternative, Request, RequestKind, TimeWindow
 
-__all__ = ["KIND_RANK", "MAX_PROBES", "apply_change", "find_alternatives"]
+__all__ = ["KIND_RANK", "MAX_PROBES", "apply_change", "find_alternatives", "rank_alternatives"]
 
 Probe = Callable[[Request], tuple[Verdict, dict[str, str]]]
 Fill = Callable[[Message, Mapping[str, str]], str]
@@ -79,7 +79,6 @@ KIND_RANK: dict[str, int] = {
 """Alternative kind -> rank (lower is offered first). Supervisor review always comes last."""
 
 _OTHER_RANK = 7
-_GRANTING = frozenset({"granted", "partial"})
 _NOT_GRANTED = frozenset({"denied", "escalate"})
 
 RESOLUTIONS: tuple[str, ...] = ("refund", "replacement", "repair", "exchange", "store_credit")
@@ -153,12 +152,16 @@ def find_alternatives(
             if result is None:
                 continue
             probed, probe_formatted, change = result
+            text = fill(offer.text, probe_formatted)
+            if probed.outcome == "partial":  # say what is kept, in the granting rule's words
+                text = _with_rule_words(text, probed, probe_formatted, fill)
             found.append(
                 Alternative(
                     kind=offer.kind,
-                    text=fill(offer.text, probe_formatted),
+                    text=text,
                     rule_id=probed.rule.id if probed.rule is not None else None,
                     verified=True,
+                    outcome=probed.outcome,
                     change=change,
                 )
             )
@@ -178,14 +181,15 @@ def find_alternatives(
             found.append(
                 Alternative(
                     kind=kind,
-                    text=_counterfactual_text(candidate, probed, probe_formatted, fill),
+                    text=_with_rule_words(candidate.lead, probed, probe_formatted, fill),
                     rule_id=probed.rule.id if probed.rule is not None else None,
                     verified=True,
+                    outcome=probed.outcome,
                     change=change,
                 )
             )
 
-    ranked = _rank(found)
+    ranked = rank_alternatives(found)
     if not ranked and outcome in _NOT_GRANTED:  # also the pack default when it says no
         ranked.append(_supervisor_review(formatted, fill, pack))
     return ranked
@@ -245,7 +249,7 @@ class _Search:
             probed, probe_formatted = self.probe(changed)
         except _PROBE_ERRORS:
             return None
-        if probed.outcome not in _GRANTING:
+        if probed.outcome not in GRANTING:
             return None
         return probed, probe_formatted, change
 
@@ -460,20 +464,20 @@ def _axes_that_matter(request: Request, verdict: Verdict, pack: Pack) -> frozens
 # --------------------------------------------------------------------------- texts
 
 
-def _counterfactual_text(
-    candidate: _Candidate, probed: Verdict, probe_formatted: Mapping[str, str], fill: Fill
+def _with_rule_words(
+    lead: str, probed: Verdict, probe_formatted: Mapping[str, str], fill: Fill
 ) -> str:
     """The lead naming the change, then the granting rule's own words (first sentence
     when they run long)."""
     if probed.rule is None:
-        return candidate.lead
+        return lead
     said = " ".join(fill(probed.rule.text, probe_formatted).split())
     if _unfilled(said):
-        return candidate.lead
+        return lead
     if len(said) > 200:
         cut = said.find(". ")
         said = said[: cut + 1] if 0 < cut < 200 else said[:197].rstrip() + "..."
-    return f"{candidate.lead} {said}" if said else candidate.lead
+    return f"{lead} {said}" if said else lead
 
 
 def _supervisor_review(formatted: Mapping[str, str], fill: Fill, pack: Pack) -> Alternative:
@@ -524,17 +528,29 @@ def _day(day: date) -> str:
 # --------------------------------------------------------------------------- ranking
 
 
-def _rank(found: Sequence[Alternative]) -> list[Alternative]:
-    """Best for the customer first (stable), each (kind, change) once."""
-    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+def rank_alternatives(found: Sequence[Alternative]) -> list[Alternative]:
+    """Best for the customer first (stable), each (item, kind, change) and each text once.
+
+    An offer the policy grants only in part ranks no higher than a partial refund.
+    """
+    seen: set[tuple[str | None, str, tuple[tuple[str, str], ...]]] = set()
+    said: set[str] = set()
     unique: list[Alternative] = []
     for alt in found:
-        key = (alt.kind, _change_key(alt.change))
-        if key not in seen:
+        key = (alt.item, alt.kind, _change_key(alt.change))
+        if key not in seen and alt.text not in said:
             seen.add(key)
+            said.add(alt.text)
             unique.append(alt)
-    # verified offers before paths of the same rank ("a 12-4 window" before "pick a window")
-    return sorted(unique, key=lambda a: (KIND_RANK.get(a.kind, _OTHER_RANK), not a.verified))
+
+    def rank(alt: Alternative) -> tuple[int, bool]:
+        value = KIND_RANK.get(alt.kind, _OTHER_RANK)
+        if alt.outcome == "partial":
+            value = max(value, KIND_RANK["partial_refund"])
+        # verified offers before paths of the same rank ("a 12-4 window" before "pick a window")
+        return value, not alt.verified
+
+    return sorted(unique, key=rank)
 
 
 def _change_key(change: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

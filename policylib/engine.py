@@ -32,6 +32,7 @@ from typing import Any, NamedTuple, Protocol
 from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
 
 __all__ = [
+    "GRANTING",
     "CondResult",
     "Engine",
     "Pending",
@@ -45,6 +46,8 @@ Tri = bool | None
 """Three-valued truth: True, False or None (unknown)."""
 
 NEEDS_INFO = "needs_info"
+GRANTING = frozenset({"granted", "partial"})
+"""Outcomes that give the customer what they asked for, in full or in part."""
 
 _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,

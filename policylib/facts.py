@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,14 +56,18 @@ class BusinessCalendar:
                 country, subdiv=subdivision or None, years=range(this_year - 2, this_year + 3)
             )
         except NotImplementedError:
-            self._days = _holidays.HolidayBase()
+            where = f"{country}-{subdivision}" if subdivision else country
+            raise ValueError(
+                f"no public-holiday calendar for {where!r}; check store.country and "
+                "store.subdivision (ISO 3166 codes, e.g. US and NY)"
+            ) from None
         self._years = set(range(this_year - 2, this_year + 3))
 
     def is_holiday(self, day: date) -> bool:
         if day.year not in self._years:
-            with self._lock:
+            with self._lock:  # the library fills a year in on first lookup: do that once
                 if day.year not in self._years:
-                    self._days._populate(day.year)
+                    _ = day in self._days
                     self._years.add(day.year)
         return day in self._days
 
@@ -267,8 +271,8 @@ def _hours_since_order(ctx: FactContext) -> Any:
     order = ctx.request.order
     if order is None:
         return None
-    placed = ctx.local_moment(order.placed_at)
-    seconds = (ctx.now - placed).total_seconds()
+    placed = ctx.local_moment(order.placed_at).astimezone(timezone.utc)
+    seconds = (ctx.now.astimezone(timezone.utc) - placed).total_seconds()
     return Decimal(int(seconds // 60)) / 60 if seconds >= 0 else Decimal(0)
 
 
@@ -387,8 +391,8 @@ def _refund_after_fee(ctx: FactContext) -> Any:
     """The refund on this item once the restocking fee is taken off."""
     if ctx.item is None:
         return None
-    total = ctx.item.price * ctx.item.quantity
-    return _money(total - total * ctx.setting("restocking_fee_percent", 15) / 100)
+    # The fee rounded once, the refund is what is left: the two always add up to the price.
+    return _money(ctx.item.price * ctx.item.quantity) - _restocking_fee(ctx)
 
 
 @_register("goodwill_limit", "money")
@@ -467,7 +471,7 @@ def _before_change_cutoff(ctx: FactContext) -> Any:
     cutoff = datetime.combine(
         delivery.scheduled_date - timedelta(days=1), time(hour), tzinfo=ctx.zone
     )
-    return ctx.now < cutoff
+    return ctx.now.astimezone(timezone.utc) < cutoff.astimezone(timezone.utc)
 
 
 @_register("days_until_delivery", "integer")
@@ -656,11 +660,11 @@ def _billing_period_end(ctx: FactContext) -> Any:
         return None
     start = ctx.local_day(sub.started_at)
     months = _PERIOD_MONTHS[sub.billing_period]
-    periods = 0
-    while _add_months(start, months * (periods + 1)) <= ctx.today:
+    today = max(ctx.today, start)  # not started yet: the first period
+    elapsed = (today.year - start.year) * 12 + today.month - start.month
+    periods = max(0, elapsed // months - 1)
+    while _add_months(start, months * (periods + 1)) <= today:  # at most two steps
         periods += 1
-        if periods > 2400:  # two centuries of months: the data is wrong, not the loop
-            return None
     return _add_months(start, months * (periods + 1)) - timedelta(days=1)
 
 

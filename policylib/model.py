@@ -12,11 +12,12 @@ names the field path and the value received.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -135,19 +136,31 @@ Money = Annotated[Decimal, BeforeValidator(_parse_money)]
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_FIRST_YEAR, _LAST_YEAR = 1900, 2200
+"""Dates outside these years are data errors here, refused like an implausible amount."""
+
+
+def _plausible(day: date) -> None:
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise ValueError(f"a date in the year {day.year} is not plausible here")
+
+
 def _parse_moment(value: object) -> object:
     """A timezone-aware datetime, or a bare date (read later in the store's zone)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
+        _plausible(value)
         return value
     elif isinstance(value, str):
         text = value.strip()
         if _DATE_ONLY.match(text):
             try:
-                return date.fromisoformat(text)
+                day = date.fromisoformat(text)
             except ValueError:
                 raise ValueError("expected a real calendar date like 2026-11-20") from None
+            _plausible(day)
+            return day
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -158,6 +171,7 @@ def _parse_moment(value: object) -> object:
         raise ValueError("expected a date-time text like 2026-11-20T15:00:00-05:00")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("this date-time has no time zone; add one, like 2026-11-20T15:00:00-05:00")
+    _plausible(parsed)
     return parsed
 
 
@@ -167,14 +181,23 @@ Moment = Annotated[datetime | date, BeforeValidator(_parse_moment)]
 def _parse_day(value: object) -> object:
     if isinstance(value, datetime):
         raise ValueError("expected a calendar date like 2026-11-25, not a date-time")
-    if isinstance(value, date):
-        return value
+    day: date | None = value if isinstance(value, date) else None
     if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise ValueError("expected a calendar date like 2026-11-25")
+            day = None
+    if day is None:
+        raise ValueError("expected a calendar date like 2026-11-25")
+    _plausible(day)
+    return day
+
+
+def _instant(moment: datetime | date) -> datetime:
+    """A moment comparable with any other: a bare date counts as its first minute (UTC)."""
+    if isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, time(0), tzinfo=timezone.utc)
 
 
 Day = Annotated[date, BeforeValidator(_parse_day)]
@@ -281,6 +304,12 @@ class Order(_Model):
             raise ValueError("each item in an order needs its own sku")
         if self.delivered_at is not None and self.status != "delivered":
             raise ValueError("delivered_at is set but the status is not 'delivered'")
+        steps = [("placed_at", self.placed_at), ("shipped_at", self.shipped_at)]
+        steps.append(("delivered_at", self.delivered_at))
+        known = [(name, _instant(m)) for name, m in steps if m is not None]
+        for (earlier, first), (later, second) in itertools.pairwise(known):
+            if second < first:
+                raise ValueError(f"{later} is before {earlier}; check the order's dates")
         return self
 
 
@@ -345,6 +374,25 @@ class Request(_Model):
                     raise ValueError(f"item {sku!r} is not in order {self.order.id}")
             if len(set(self.items)) != len(self.items):
                 raise ValueError("an item is listed twice")
+        if self.kind == "price_adjustment" and len(self.selected_items()) != 1:
+            raise ValueError(
+                "a price adjustment is for one item at a time (current_price is that item's "
+                "price today): name it in items"
+            )
+        if isinstance(self.requested_at, datetime):  # a bare date is too coarse to compare
+            asked = self.requested_at
+            events: list[tuple[str, datetime | date | None]] = []
+            if self.order is not None:
+                events = [
+                    ("order.placed_at", self.order.placed_at),
+                    ("order.shipped_at", self.order.shipped_at),
+                    ("order.delivered_at", self.order.delivered_at),
+                ]
+            if self.subscription is not None:
+                events.append(("subscription.started_at", self.subscription.started_at))
+            for name, moment in events:
+                if moment is not None and isinstance(moment, datetime) and moment > asked:
+                    raise ValueError(f"{name} is after requested_at; a request can't predate it")
         return self
 
     def selected_items(self) -> list[Item]:
@@ -491,8 +539,10 @@ class Alternative(_Model):
     """True when the engine re-evaluated the changed request and it was granted."""
     change: dict[str, Any] = {}
     """The change to the request that this alternative stands for."""
-    value: Decimal | None = None
-    """Money value to the customer, used for ranking (None when not monetary)."""
+    outcome: Outcome | None = None
+    """For a verified offer: granted, or partial when the policy grants only part of it."""
+    item: str | None = None
+    """In a request about several items: the item this alternative is for."""
 
 
 class Question(_Model):

@@ -25,9 +25,9 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from policylib.alternatives import find_alternatives
-from policylib.engine import Engine, RuleResult, Verdict
-from policylib.errors import BackendError
+from policylib.alternatives import find_alternatives, rank_alternatives
+from policylib.engine import GRANTING, Engine, RuleResult, Verdict
+from policylib.errors import BackendError, Problem, RuleError
 from policylib.explain import TextRenderer, render_decision
 from policylib.facts import BusinessCalendar, FactContext, derive_facts
 from policylib.language import Pack, Rule, comparisons
@@ -54,7 +54,6 @@ ITEM_KINDS = frozenset({RequestKind.RETURN, RequestKind.EXCHANGE, RequestKind.PR
 
 EngineName = Literal["core", "durable"]
 
-_GRANTING = frozenset({"granted", "partial"})
 _OUTCOMES = {o.value: o for o in Outcome}
 
 
@@ -74,7 +73,12 @@ class Policy:
         else:
             raise BackendError(f"unknown engine {engine!r}; use 'core' or 'durable'")
         self.zone = ZoneInfo(pack.store.timezone)
-        self.calendar = BusinessCalendar(pack.store.country, pack.store.subdivision)
+        try:
+            self.calendar = BusinessCalendar(pack.store.country, pack.store.subdivision)
+        except ValueError as exc:
+            where = f"{pack.source}/policy.yaml" if pack.source else "policy.yaml"
+            problem = Problem("bad-store", str(exc), where)
+            raise RuleError(f"1 problem in rule pack {pack.source}", [problem]) from None
         self.renderer = TextRenderer(pack)
         self._derive = {name: fact.derive for name, fact in pack.facts.items()}
         self._labels = {name: fact.label for name, fact in pack.facts.items()}
@@ -132,7 +136,11 @@ class Policy:
         """
         req = parse_request(request)
         clock = self._clock(req, now)
-        parts = [self._decide_one(sub, clock, alternatives=True) for sub in self._split(req)]
+        parts = [self._decide_one(sub, clock) for sub in self._split(req)]
+        outcome = _combine_outcomes([p.verdict.outcome for p in parts])
+        if outcome != "needs_info":  # the question comes first; offers wait for the answer
+            for part in parts:
+                self._add_alternatives(part, clock, labelled=len(parts) > 1)
         return self._combine(req, clock, parts)
 
     def decide(self, request: object, now: datetime | None = None) -> Outcome:
@@ -211,18 +219,18 @@ class Policy:
         if missing:
             facts.update(derive_facts(missing, self._derive, ctx))
         shown = {n: facts[n] for n in names if n in facts}
-        return self.renderer.format_facts(shown, year=ctx.now.year)
+        return self.renderer.format_facts(shown, year=ctx.today.year)
 
     def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
         """Re-decide a changed one-item request (for the alternatives search)."""
         verdict, facts, ctx = self._verdict(req, clock)
-        if verdict.outcome not in _GRANTING:
+        if verdict.outcome not in GRANTING:
             return verdict, {}  # never offered, so never shown
         names = self._display_names(verdict) + self._offer_display
         decided = self._decide_facts[req.kind.value]
         return verdict, self._formatted(names, facts, ctx, decided)
 
-    def _decide_one(self, req: Request, clock: datetime, *, alternatives: bool) -> _Part:
+    def _decide_one(self, req: Request, clock: datetime) -> _Part:
         verdict, facts, ctx = self._verdict(req, clock, traced=True)
         decided = self._decide_facts[req.kind.value]
         formatted = self._formatted(self._display_names(verdict), facts, ctx, decided)
@@ -230,16 +238,21 @@ class Policy:
         part.reasons = self._reasons(verdict, formatted)
         if verdict.outcome == "needs_info":
             part.questions = [self._question(verdict, formatted)]
-        if alternatives:
-            part.alternatives = find_alternatives(
-                request=req,
-                verdict=verdict,
-                formatted=formatted,
-                probe=lambda changed: self.probe(changed, clock),
-                fill=self.renderer.fill,
-                pack=self.pack,
-            )
         return part
+
+    def _add_alternatives(self, part: _Part, clock: datetime, *, labelled: bool) -> None:
+        found = find_alternatives(
+            request=part.request,
+            verdict=part.verdict,
+            formatted=part.formatted,
+            probe=lambda changed: self.probe(changed, clock),
+            fill=self.renderer.fill,
+            pack=self.pack,
+        )
+        if labelled:  # several items: say which one each offer is for
+            item = part.formatted.get("item_name")
+            found = [alt.model_copy(update={"item": item}) for alt in found]
+        part.alternatives = found
 
     def _citation(self, rule: Rule | None) -> Citation:
         store = self.pack.store
@@ -299,17 +312,11 @@ class Policy:
                 if key not in seen:
                     seen.add(key)
                     reasons.append(reason)
-        alternatives: list[Alternative] = []
-        seen_alt: set[tuple[str, str]] = set()
-        for part in parts:
-            for alt in part.alternatives:
-                if (alt.kind, alt.text) not in seen_alt:
-                    seen_alt.add((alt.kind, alt.text))
-                    alternatives.append(alt)
+        alternatives = rank_alternatives([alt for part in parts for alt in part.alternatives])
         questions = asking[0].questions[:1] if asking else []
         trace = [rt for part in parts for rt in _trace_models(part.verdict, self._labels)]
         # The agent's goodwill limit belongs to an item that was not granted, when any.
-        first = next((p for p in parts if p.verdict.outcome not in _GRANTING), parts[0])
+        first = next((p for p in parts if p.verdict.outcome not in GRANTING), parts[0])
         decision = Decision.model_construct(
             outcome=outcome,
             explanation="",
@@ -344,7 +351,7 @@ class Policy:
             request_kind=req.kind,
             escalation_contact=store.escalation_contact,
             agent_may_approve=first.formatted.get("goodwill_limit", ""),
-            phrases=self.renderer.context_phrases(),
+            phrases=dict(self.renderer.context_phrases()),
             facts=mattered,
         )
 
@@ -377,7 +384,7 @@ def _combine_outcomes(outcomes: Sequence[str]) -> str:
         return outcomes[0]
     if "needs_info" in distinct:
         return "needs_info"
-    if distinct & _GRANTING:
+    if distinct & GRANTING:
         return "partial"
     if "escalate" in distinct:
         return "escalate"

@@ -124,10 +124,11 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
             "shipping_fee": "19.99",
         },
     }
+    shipped = min(NOW, placed + timedelta(days=1))
     if status in ("shipped", "out_for_delivery", "delivered"):
-        order["shipped_at"] = _iso(placed + timedelta(days=1))
+        order["shipped_at"] = _iso(shipped)
     if status == "delivered":
-        delivered = min(NOW, placed + timedelta(days=draw(st.integers(1, 10))))
+        delivered = max(shipped, min(NOW, placed + timedelta(days=draw(st.integers(1, 10)))))
         order["delivered_at"] = _iso(delivered)
         order["delivery"]["latest_quoted_date"] = (
             (placed + timedelta(days=draw(st.integers(1, 10)))).date().isoformat()

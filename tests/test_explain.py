@@ -195,7 +195,6 @@ def truck_loaded() -> Decision:
                 rule_id="DLV-030",
                 verified=True,
                 change={"details": {"new_date": "2026-12-03"}},
-                value=Decimal("-49.00"),
             ),
         ],
         trace=[
@@ -311,7 +310,6 @@ def damaged_apology(sorry_in_text: bool = True) -> Decision:
                 rule_id="DEF-001",
                 verified=True,
                 change={"resolution": "refund"},
-                value=Decimal("189.00"),
             ),
         ],
         trace=[
@@ -443,7 +441,6 @@ def restocking_fee() -> Decision:
                 rule_id="RET-031",
                 verified=True,
                 change={"resolution": "store_credit"},
-                value=Decimal("250.00"),
             ),
         ],
         trace=[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -156,10 +156,37 @@ def test_every_derivation_declares_a_known_type() -> None:
 
 
 def test_hours_since_order_handles_other_zones() -> None:
-    data = request(**{"order.placed_at": "2026-11-19T20:00:00+00:00"})
-    now = datetime(2026, 11, 20, 15, 0, tzinfo=timezone(timedelta(hours=-5)))
-    expected = (
-        Decimal(int((now - datetime(2026, 11, 19, 20, tzinfo=timezone.utc)).total_seconds() // 60))
-        / 60
+    data = request(
+        **{
+            "order.placed_at": "2026-11-19T20:00:00+00:00",
+            "order.status": "processing",
+            "order.delivered_at": ...,
+        }
     )
-    assert facts(data, "hours_since_order") == {"hours_since_order": expected}
+    assert facts(data, "hours_since_order") == {"hours_since_order": Decimal(24)}
+
+
+def test_hours_since_order_across_the_dst_change_counts_real_hours() -> None:
+    # 00:30 EDT on Nov 1 to midnight EST on Nov 2 is 24.5 real hours (the clocks went back),
+    # whether the request time is written in the store's zone or in UTC.
+    base = {
+        "order.placed_at": "2026-11-01T00:30:00-04:00",
+        "order.status": "in_production",
+        "order.delivered_at": ...,
+    }
+    local = request(requested_at="2026-11-02T00:00:00-05:00", **base)
+    utc = request(requested_at="2026-11-02T05:00:00+00:00", **base)
+    assert facts(local, "hours_since_order") == {"hours_since_order": Decimal("24.5")}
+    assert facts(utc, "hours_since_order") == facts(local, "hours_since_order")
+
+
+def test_restocking_fee_and_refund_add_up_to_the_price() -> None:
+    for price in ("49.90", "10.10", "199.99", "0.05"):
+        data = request(**{"order.items.0.price": price})
+        derived = facts(data, "restocking_fee", "refund_after_fee")
+        assert derived["restocking_fee"] + derived["refund_after_fee"] == Decimal(price)
+
+
+def test_unknown_holiday_country_is_refused() -> None:
+    with pytest.raises(ValueError, match="XX"):
+        BusinessCalendar("US", "XX")

@@ -189,3 +189,43 @@ def test_generated_requests_validate(data: dict[str, Any]) -> None:
 def test_arbitrary_json_never_leaks_a_foreign_exception(data: Any) -> None:
     with contextlib.suppress(RequestError):
         parse_request(data)
+
+
+@pytest.mark.parametrize(
+    ("case", "changes", "text"),
+    [
+        ("year 1", {"order.delivered_at": "0001-01-01T00:00:00+05:00"}, "not plausible"),
+        ("year 9999", {"requested_at": "9999-12-31T23:00:00-05:00"}, "not plausible"),
+        (
+            "delivered before placed",
+            {"order.delivered_at": "2026-11-01T10:00:00-05:00"},
+            "before placed_at",
+        ),
+        (
+            "delivered after the request",
+            {"order.delivered_at": "2026-11-21T10:00:00-05:00"},
+            "after requested_at",
+        ),
+    ],
+)
+def test_impossible_timelines_are_request_errors(
+    case: str, changes: dict[str, Any], text: str
+) -> None:
+    with pytest.raises(RequestError, match=text):
+        parse_request(request(**changes))
+
+
+def test_price_adjustment_is_for_one_item_at_a_time() -> None:
+    two = request(
+        kind="price_adjustment",
+        items=["TS-100", "LAMP-1"],
+        **{
+            "details.current_price": "30",
+            "order.items": [
+                request()["order"]["items"][0],
+                {"sku": "LAMP-1", "name": "Desk lamp", "category": "decor", "price": 79},
+            ],
+        },
+    )
+    with pytest.raises(RequestError, match="one item at a time"):
+        parse_request(two)

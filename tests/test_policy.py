@@ -185,3 +185,60 @@ def test_pruned_alternatives_search_finds_what_the_full_search_finds(
     finally:
         alternatives._axes_that_matter = original
     assert pruned == full
+
+
+def test_a_question_for_one_item_holds_back_the_other_items_offers() -> None:
+    lamp = {
+        "sku": "LAMP-1",
+        "name": "Desk lamp",
+        "category": "decor",
+        "price": 30,
+        "condition": "used",
+    }
+    data = request(
+        items=["TS-100", "LAMP-1"],
+        **{"order.items": [request(**{"order.items.0.condition": ...})["order"]["items"][0], lamp]},
+    )
+    decision = POLICY.evaluate(data, now=NOW)
+    assert decision.outcome is Outcome.NEEDS_INFO
+    assert decision.alternatives == []
+
+
+def test_offers_in_a_multi_item_decision_name_their_item() -> None:
+    data = request(
+        items=["TS-100", "LAMP-1"],
+        **{
+            "order.placed_at": "2026-10-01T10:00:00-04:00",
+            "order.delivered_at": "2026-10-10T13:00:00-04:00",
+            "order.items": [
+                request()["order"]["items"][0],
+                {
+                    "sku": "LAMP-1",
+                    "name": "Desk lamp",
+                    "category": "decor",
+                    "price": 30,
+                    "condition": "unopened",
+                },
+            ],
+        },
+    )
+    decision = POLICY.evaluate(data, now=NOW)
+    assert decision.alternatives
+    assert all(alt.item for alt in decision.alternatives)
+
+
+def test_partly_granted_offers_say_what_is_kept() -> None:
+    data = request(
+        **{
+            "order.status": "in_production",
+            "order.delivered_at": ...,
+            "order.items.0.tags": ["custom_made"],
+            "order.items.0.category": "furniture",
+            "order.items.0.price": 1899,
+            "order.placed_at": "2026-11-10T10:00:00-05:00",
+        }
+    )
+    decision = POLICY.evaluate(data, now=NOW)
+    for alt in decision.alternatives:
+        if alt.outcome == "partial":
+            assert "deposit" in alt.text, alt.text
