@@ -25,22 +25,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
+from policylib._phrases import UNIT_WORDS
+from policylib.explain import TextRenderer
 from policylib.language import (
-    COMPARISON_OPS,
     All,
+    Any_,
     Compare,
     Condition,
     Example,
+    FactDef,
     Message,
     Not,
     Pack,
     Rule,
-    Section,
     Value,
 )
 
@@ -88,7 +90,6 @@ _NEGATED_OPS: dict[str, str] = {
 
 _DETERMINERS = ("the ", "your ", "our ", "a ", "an ", "whether ", "what ", "how ", "which ")
 _ARTICLE_BEFORE = re.compile(r"(?i)\b(a|an|the|your)\s+$")
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _FILE_NAME = re.compile(r"(?i)^(?:request file\s+)?(?:[\w.-]+/)*([\w.-]+)\.json$")
 
 
@@ -162,21 +163,17 @@ def _build_page(pack: Pack) -> _Page:
 
     by_section: dict[str, list[Rule]] = {}
     for rule in pack.rules:
-        by_section.setdefault(rule.citation.section or rule.section, []).append(rule)
-    sections: list[Section] = list(pack.sections.values())
-    orphans = [sid for sid in by_section if sid not in pack.sections]
-    if orphans:  # the loader refuses these; never drop a rule from the page regardless
-        sections.append(Section(id="other", title="Other policies"))
-        by_section.setdefault("other", [])
-        for sid in orphans:
-            if sid != "other":
-                by_section["other"].extend(by_section.pop(sid))
+        by_section.setdefault(rule.citation.section, []).append(rule)
+    # The loader refuses a citation of an undeclared section, so no rule is left out here.
+    assert set(by_section) <= set(pack.sections), sorted(set(by_section) - set(pack.sections))
 
     parts: list[_Part] = []
-    for section in sections:
+    for section in pack.sections.values():
         section_anchor = claim(section.id)
         entries: list[_Entry] = []
         for rule in sorted(by_section.get(section.id, []), key=_precedence):
+            offers = tuple(dict.fromkeys(words.offer(o.kind) for o in rule.offers))
+            examples = (words.example(e, offers) for e in pack.examples if e.rule == rule.id)
             entries.append(
                 _Entry(
                     rule_id=rule.id,
@@ -185,8 +182,8 @@ def _build_page(pack: Pack) -> _Page:
                     why=words.message(rule.why) if rule.why is not None else "",
                     applies=words.applies(rule),
                     result=words.result(rule.outcome),
-                    offers=tuple(dict.fromkeys(words.offer(o.kind) for o in rule.offers)),
-                    examples=tuple(words.example(e) for e in pack.examples if e.rule == rule.id),
+                    offers=offers,
+                    examples=tuple(dict.fromkeys(examples)),
                 )
             )
         parts.append(
@@ -230,6 +227,7 @@ class _Words:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
+        self.renderer = TextRenderer(pack)
 
     # ---- outcomes
 
@@ -243,13 +241,16 @@ class _Words:
             "escalate": f"we pass your request to {contact}",
         }.get(outcome, outcome.replace("_", " "))
 
-    def outcome(self, outcome: str) -> str:
+    def verdict(self, outcome: str, offers: Sequence[str]) -> str:
+        """An example's outcome in a few words ("declined; we can offer ... instead")."""
         contact = self.pack.store.escalation_contact or "a supervisor"
+        if outcome == "denied" and offers:
+            return f"declined; we can offer {_join(offers, 'or')} instead"
         return {
-            "granted": "granted",
-            "partial": "partly granted",
-            "denied": "not granted",
-            "needs_info": "we ask for more information first",
+            "granted": "accepted",
+            "partial": "partly accepted",
+            "denied": "declined",
+            "needs_info": "we ask you a question first",
             "escalate": f"passed to {contact}",
         }.get(outcome, outcome.replace("_", " "))
 
@@ -259,116 +260,163 @@ class _Words:
             return f"a review of your case by {contact}"
         return OFFER_WORDS.get(kind, kind.replace("_", " "))
 
-    def example(self, example: Example) -> str:
+    def example(self, example: Example, offers: Sequence[str]) -> str:
+        """``Store credit for a vase on day 45 (demo request)`` -> ``Store credit for a vase
+        on day 45: accepted.``: author notes and code-like tokens are left out."""
         name = " ".join(example.name.split())
         # "request file late_refund_day_45.json" is for pack authors; show "late refund day 45"
         found = _FILE_NAME.match(name)
         if found is not None:
-            name = found.group(1).replace("_", " ").replace("-", " ")
-        return f"{name[:1].upper()}{name[1:]}: {self.outcome(example.outcome)}."
+            name = found.group(1).replace("-", " ")
+        name = _AUTHOR_NOTE.sub("", name).strip()
+        name = _SNAKE.sub(lambda m: m.group(0).replace("_", " "), name)
+        return f"{name[:1].upper()}{name[1:]}: {self.verdict(example.outcome, offers)}."
 
     # ---- conditions
 
     def applies(self, rule: Rule) -> str:
         kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in rule.kinds], "and")
-        return f"Applies to {kinds or 'requests'} when: {self.condition(rule.when, top=True)}."
+        when = self.condition(_pushed_down(rule.when), top=True)
+        if not when:
+            return f"Applies to {kinds or 'requests'}."
+        return f"Applies to {kinds or 'requests'} when {when}."
 
-    def condition(self, cond: Condition, *, top: bool = False, negate: bool = False) -> str:
-        if isinstance(cond, Not):
-            return self.condition(cond.item, top=top, negate=not negate)
+    def condition(self, cond: Condition, *, top: bool = False) -> str:
+        """A condition with negations already pushed down (see ``_pushed_down``) as words;
+        "" when it says nothing to a customer (it only routes the request)."""
         if isinstance(cond, Compare):
-            op = _NEGATED_OPS.get(cond.op, cond.op) if negate else cond.op
-            return self.compare(cond.fact, op, cond.value)
-        # De Morgan: a negated "all" is an "any" of negations, and the other way round.
-        is_all = isinstance(cond, All) != negate
-        parts = [self.condition(item, negate=negate) for item in cond.items]
-        if len(parts) == 1:
-            return parts[0]
+            return self.compare(cond.fact, cond.op, cond.value)
+        if isinstance(cond, Not):  # pragma: no cover - _pushed_down leaves none
+            return self.condition(_pushed_down(cond), top=top)
+        is_all = isinstance(cond, All)
+        parts = [p for p in self._items(cond.items, merge=is_all) if p]
+        if len(parts) <= 1:
+            return "".join(parts)
         if is_all:
             text = ", and ".join(parts) if top else " and ".join(parts)
         else:
             text = f"either {_join(parts, 'or')}" if len(parts) == 2 else _join(parts, "or")
         return text if top else f"({text})"
 
+    def _items(self, items: Sequence[Condition], *, merge: bool) -> list[str]:
+        """Each item as words; within an "all", a lower and an upper bound on the same
+        fact become one range ("between 31 and 60 days"), said where the first one was."""
+        bounds: dict[str, dict[str, Compare]] = {}
+        if merge:
+            for item in items:
+                if isinstance(item, Compare) and item.op in _LOWER | _UPPER:
+                    side = "lower" if item.op in _LOWER else "upper"
+                    bounds.setdefault(item.fact, {}).setdefault(side, item)
+        out: list[str] = []
+        said: set[str] = set()
+        for item in items:
+            pair = bounds.get(item.fact) if isinstance(item, Compare) else None
+            if pair is not None and len(pair) == 2 and item in pair.values():
+                assert isinstance(item, Compare)
+                if item.fact not in said:
+                    said.add(item.fact)
+                    out.append(self.between(item.fact, pair["lower"], pair["upper"]))
+                continue
+            out.append(self.condition(item))
+        return out
+
     def compare(self, fact: str, op: str, value: Value) -> str:
         definition = self.pack.facts.get(fact)
-        label = definition.label if definition is not None else fact.replace("_", " ")
-        ops = COMPARISON_OPS.get(op, op.replace("_", " "))
-        return f"{label} {ops} {self.value(fact, value, op)}"
+        if _only_routes(definition, value):
+            return ""
+        label = " ".join((definition.label if definition else fact.replace("_", " ")).split())
+        if isinstance(value, bool) and op in ("eq", "ne"):
+            return _whether(label, value == (op == "eq"))
+        if op in _LOWER | _UPPER or _is_amount(definition, value):
+            return self.amount_statement(fact, label, self.amount(fact, op, value))
+        return _statement(label, op, self.words(fact, value))
 
-    def value(self, fact: str, value: Value, op: str = "eq") -> str:
-        if isinstance(value, tuple):
-            shown = [self.value(fact, v) for v in value]
-            return _join(shown, "or")
-        if isinstance(value, bool):
-            return "yes" if value else "no"
+    def between(self, fact: str, lower: Compare, upper: Compare) -> str:
         definition = self.pack.facts.get(fact)
-        unit = definition.unit if definition is not None else ""
-        type_ = definition.type if definition is not None else ""
-        if isinstance(value, date):
-            return f"{value:%B} {value.day}, {value.year}"
-        if isinstance(value, Decimal | int) and (type_ == "money" or unit == "currency"):
-            return self.money(value)
-        if isinstance(value, Decimal | int) and unit == "percent":
-            return f"{value}%"
-        if isinstance(value, str):
-            return value.replace("_", " ")
-        return str(value)
+        label = " ".join((definition.label if definition else fact.replace("_", " ")).split())
+        low, low_op = lower.value, lower.op
+        high, high_op = upper.value, upper.op
+        if definition is not None and definition.type == "integer":
+            if low_op == "gt" and isinstance(low, int) and not isinstance(low, bool):
+                low, low_op = low + 1, "gte"
+            if high_op == "lt" and isinstance(high, int) and not isinstance(high, bool):
+                high, high_op = high - 1, "lte"
+        high_words = self.format(fact, high)
+        low_words = _without_unit(self.format(fact, low), definition)
+        if low_op == "gte" and high_op == "lte":
+            if low == high:
+                return self.amount_statement(fact, label, high_words)
+            amount = f"between {low_words} and {high_words}"
+        else:
+            amount = f"{_OP_WORDS[low_op]} {low_words} and {_OP_WORDS[high_op]} {high_words}"
+        return self.amount_statement(fact, label, amount)
 
-    def money(self, amount: Decimal | int) -> str:
-        currency = self.pack.store.currency or "USD"
-        try:
-            from babel.numbers import format_currency
+    def amount(self, fact: str, op: str, value: Value) -> str:
+        """``more than 30 days``, ``at most $25.00``, ``on or before December 1, 2026``."""
+        shown = self.format(fact, value)
+        words = (_DATE_OP_WORDS if isinstance(value, date) else _OP_WORDS).get(op, op)
+        return f"{words} {shown}" if words else shown
 
-            return str(format_currency(amount, currency, locale=self.pack.store.locale))
-        except Exception:  # an odd locale must not break the page; plain amount instead
-            return f"{amount} {currency}"
+    def amount_statement(self, fact: str, label: str, amount: str) -> str:
+        """A comparison on a number as a sentence, shaped by the fact's label and unit:
+        "days since X" -> "it has been 5 days since X"; "days until X" -> "X is 2 days
+        away"; a label naming its unit -> "the number of sessions ... is more than 0"."""
+        definition = self.pack.facts.get(fact)
+        unit_words = UNIT_WORDS.get(definition.unit) if definition is not None else None
+        if unit_words is not None:
+            many = unit_words[1]
+            if label.lower().startswith(many + " since "):
+                return f"it has been {amount} since {label[len(many) + len(' since ') :]}"
+            if label.lower().startswith(many + " until "):
+                return f"{label[len(many) + len(' until ') :]} is {amount} away"
+            if label.lower().startswith(many + " "):
+                return f"the number of {label} is {_without_unit(amount, definition)}"
+            if f" {many} " in f" {label.lower()} ":
+                return f"{_subject(label)} is {_without_unit(amount, definition)}"
+        return f"{_subject(label)} is {amount}"
+
+    def words(self, fact: str, value: Value) -> str:
+        """A value (or, for "one of", values) as words: ``store credit or an exchange``."""
+        if isinstance(value, tuple):
+            return _join([self.words(fact, v) for v in value], "or")
+        definition = self.pack.facts.get(fact)
+        if isinstance(value, str) and definition is not None and definition.type == "enum":
+            # enum values that name something we can offer read with their article
+            return OFFER_WORDS.get(value, self.format(fact, value))
+        return self.format(fact, value)
+
+    def format(self, fact: str, value: Value) -> str:
+        """One value as people read it (the store's currency, locale and the fact's unit)."""
+        if isinstance(value, tuple):  # pragma: no cover - callers format items one by one
+            return self.words(fact, value)
+        return self.renderer.format_facts({fact: value}).get(fact, str(value))
 
     # ---- Fluent texts without a customer
 
     def message(self, message: Message) -> str:
-        """A Fluent text with each placeholder replaced by neutral words ("the item")."""
-        parsed = FluentParser().parse("m = " + "\n    ".join(message.source.splitlines()) + "\n")
-        entry = parsed.body[0] if parsed.body else None
-        if isinstance(entry, fl.Message) and entry.value is not None:
-            text = self._pattern(entry.value)
-        else:  # not parseable here: drop the braces' syntax, keep the words
-            text = _PLACEHOLDER.sub(lambda m: self._neutral_from_source(m.group(0)), message.source)
-        text = " ".join(text.split())
-        return _PLACEHOLDER.sub("", text) if "{" in text else text
+        """A Fluent text with each placeholder replaced by neutral words ("the item").
 
-    def _pattern(self, pattern: Any) -> str:
+        The loader only accepts texts that parse as one Fluent pattern whose placeables are
+        all ``{ $fact }`` references, so nothing else can reach here.
+        """
+        parsed = FluentParser().parse("m = " + "\n    ".join(message.source.split("\n")) + "\n")
+        entry = parsed.body[0] if parsed.body else None
+        assert isinstance(entry, fl.Message) and entry.value is not None, message.source
         out = ""
-        for element in pattern.elements:
+        for element in entry.value.elements:
             if isinstance(element, fl.TextElement):
                 out += element.value
-            elif isinstance(element, fl.Placeable):
-                out = self._placeable(element.expression, out)
-        return out
-
-    def _placeable(self, expression: Any, before: str) -> str:
-        if isinstance(expression, fl.VariableReference):
-            return _attach(before, self.neutral(expression.id.name))
-        if isinstance(expression, fl.StringLiteral | fl.NumberLiteral):
-            return before + str(expression.value)
-        if isinstance(expression, fl.SelectExpression):
-            for variant in expression.variants:
-                if variant.default:
-                    return before + self._pattern(variant.value)
-        if isinstance(expression, fl.Placeable):
-            return self._placeable(expression.expression, before)
-        return before
-
-    def _neutral_from_source(self, braces: str) -> str:
-        found = re.search(r"\$([A-Za-z][A-Za-z0-9_-]*)", braces)
-        return self.neutral(found.group(1)) if found else ""
+                continue
+            expression = element.expression
+            assert isinstance(expression, fl.VariableReference), message.source
+            out = _attach(out, self.neutral(expression.id.name))
+        return " ".join(out.split())
 
     def neutral(self, name: str) -> str:
         """Words standing for a fact's value on a page read by every customer."""
-        settings = self.pack.settings
-        setting = settings.get(name)
+        setting = self.pack.settings.get(name)
         if isinstance(setting, int | Decimal | str) and not isinstance(setting, bool):
-            return self.value(name, setting)  # pack-wide: the real number
+            return self.format(name, setting)  # pack-wide: the real number
         if name in {"item_name", "item"}:
             return "the item"
         if name == "customer_name":
@@ -377,10 +425,172 @@ class _Words:
             return "the " + name[: -len("_name")].replace("_", " ")
         definition = self.pack.facts.get(name)
         label = definition.label if definition is not None else name.replace("_", " ")
-        label = " ".join(label.split())
-        if label.lower().startswith(_DETERMINERS):
-            return label
-        return f"the {label}"
+        return _subject(" ".join(label.split()))
+
+
+# ---- condition phrasing helpers (driven by fact types, labels, units and operators)
+
+_LOWER = frozenset({"gt", "gte"})
+_UPPER = frozenset({"lt", "lte"})
+_OP_WORDS: dict[str, str] = {
+    "eq": "",
+    "ne": "not",
+    "lt": "less than",
+    "lte": "at most",
+    "gt": "more than",
+    "gte": "at least",
+}
+_DATE_OP_WORDS: dict[str, str] = {
+    "eq": "on",
+    "ne": "not on",
+    "lt": "before",
+    "lte": "on or before",
+    "gt": "after",
+    "gte": "on or after",
+}
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "has", "have", "can", "could", "will", "would", "should"}
+    | {"must", "does", "do", "did"}
+)
+_PRONOUNS = frozenset({"you", "it", "we", "they", "he", "she", "i"})
+_IRREGULAR_PAST: dict[str, str] = {
+    "had": "have",
+    "made": "make",
+    "bought": "buy",
+    "paid": "pay",
+    "sent": "send",
+    "got": "get",
+    "came": "come",
+    "went": "go",
+    "gave": "give",
+    "took": "take",
+}
+_TRAILING_ADVERBS = frozenset({"instead", "now", "today", "yet", "already", "again"})
+_AUTHOR_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+"""A trailing parenthetical in an example's name: "(demo request)" is for pack authors."""
+_SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+
+ROUTING_DERIVATIONS = frozenset({"request_subject"})
+"""Facts that only pick which family of rules answers a request (an order or a plan?).
+The "Applies to cancellations" line already says what a customer needs; the page leaves
+comparisons on them out, as it does comparisons with an enum's ``none`` (no such thing)."""
+
+
+def _pushed_down(cond: Condition, negate: bool = False) -> Condition:
+    """The same condition with every ``not`` moved onto its comparisons (De Morgan), so
+    "not (x in [a, b])" reads "x is not a or b" and a negated "all" is an "any"."""
+    if isinstance(cond, Not):
+        return _pushed_down(cond.item, not negate)
+    if isinstance(cond, Compare):
+        op = _NEGATED_OPS.get(cond.op, cond.op) if negate else cond.op
+        if isinstance(cond.value, bool) and op == "ne":
+            return Compare(cond.fact, "eq", not cond.value, cond.loc)
+        return Compare(cond.fact, op, cond.value, cond.loc)
+    items = tuple(_pushed_down(item, negate) for item in cond.items)
+    return Any_(items, cond.loc) if isinstance(cond, All) == negate else All(items, cond.loc)
+
+
+def _only_routes(definition: FactDef | None, value: Value) -> bool:
+    if definition is None or definition.type != "enum":
+        return False
+    if definition.derive in ROUTING_DERIVATIONS:
+        return True
+    values = value if isinstance(value, tuple) else (value,)
+    return all(v == "none" for v in values)
+
+
+def _is_amount(definition: FactDef | None, value: Value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | Decimal | date):
+        return True
+    return definition is not None and definition.type in ("integer", "decimal", "money", "date")
+
+
+def _subject(label: str) -> str:
+    """A noun-phrase label as a sentence's subject: "price difference" -> "the price ..."."""
+    first = label.split(" ", 1)[0].lower()
+    if label.lower().startswith(_DETERMINERS) or first.endswith(("'s", "\u2019s")):
+        return label
+    return f"the {label}"
+
+
+def _without_unit(amount: str, definition: FactDef | None) -> str:
+    """``31 days`` -> ``31`` (the unit is said once, after the range or in the label)."""
+    unit_words = UNIT_WORDS.get(definition.unit) if definition is not None else None
+    for word in unit_words[::-1] if unit_words is not None else ():
+        if amount.endswith(" " + word):
+            return amount[: -len(word) - 1]
+    return amount
+
+
+def _negated(clause: str) -> str:
+    """A statement's negation: "your order has shipped" -> "your order has not shipped",
+    "your order includes X" -> "your order does not include X", "you asked for X" -> "you
+    did not ask for X"; "" when no verb is recognised."""
+    words = clause.split(" ")
+    for i, word in enumerate(words):
+        if word.lower() in _AUXILIARIES:
+            return " ".join([*words[: i + 1], "not", *words[i + 1 :]])
+    for i, word in enumerate(words[1:], start=1):
+        lower = word.lower()
+        after_subject = words[i - 1].lower() in _PRONOUNS or (
+            i >= 2 and f"{words[i - 2].lower()} ".startswith(_DETERMINERS)
+        )
+        if not after_subject and lower not in _IRREGULAR_PAST:
+            continue
+        base = ""
+        if lower in _IRREGULAR_PAST:
+            base, aux = _IRREGULAR_PAST[lower], "did"
+        elif lower.endswith("ied"):
+            base, aux = lower[:-3] + "y", "did"
+        elif lower.endswith("ed") and len(lower) > 3:
+            base, aux = lower[:-2], "did"
+            if base.endswith(("c", "v", "z", "at", "ag", "ur", "us", "iz", "as")):
+                base += "e"
+        elif lower.endswith(("ches", "shes", "sses", "xes", "oes")):
+            base, aux = lower[:-2], "does"
+        elif lower.endswith("s") and not lower.endswith(("ss", "'s")):
+            base, aux = lower[:-1], "does"
+        if base:
+            # "the item already had X" -> "the item did not already have X"
+            start = i - 1 if words[i - 1].lower() in _TRAILING_ADVERBS else i
+            return " ".join([*words[:start], aux, "not", *words[start:i], base, *words[i + 1 :]])
+    return ""
+
+
+def _whether(label: str, truth: bool) -> str:
+    """A yes/no fact as a statement: "whether your order has shipped" -> "your order has
+    shipped" or "your order has not shipped"; other labels read "<label>: yes"."""
+    if label.lower().startswith("whether "):
+        clause = label[len("whether ") :]
+        if truth:
+            return clause
+        negated = _negated(clause)
+        if negated:
+            return negated
+    return f"{label}: {'yes' if truth else 'no'}"
+
+
+def _statement(label: str, op: str, shown: str) -> str:
+    """An equality or membership as a statement. A "what/where/which ..." label holds the
+    sentence with a gap for the value ("where your order is" -> "your order is in
+    production", "what you asked for" -> "you asked for an exchange"); a noun label reads
+    "the reason for the request is not defective or wrong item"."""
+    positive = op in ("eq", "in")
+    first, _, rest = label.partition(" ")
+    if first.lower() in ("what", "where", "which") and rest:
+        words = rest.split(" ")
+        trailing: list[str] = []
+        while len(words) > 1 and words[-1].lower() in _TRAILING_ADVERBS:
+            trailing.insert(0, words.pop())
+        clause = " ".join(words) if positive else _negated(" ".join(words))
+        if clause:
+            return " ".join([clause, shown, *trailing])
+        return f"{label}: not {shown}"
+    if first.lower() in ("how", "whether", "who", "when", "why", "if"):
+        return f"{label}: {shown}" if positive else f"{label}: not {shown}"
+    return f"{_subject(label)} {'is' if positive else 'is not'} {shown}"
 
 
 def _attach(before: str, phrase: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 
 from policylib.language import Pack
 from policylib.loader import load_pack
-from policylib.publish import render_policy_page
+from policylib.publish import _negated, render_policy_page
+
+GOLDEN = Path(__file__).parent / "golden" / "publish" / "policy.md"
 
 SMALL_PACK = {
     "policy.yaml": """\
@@ -115,6 +118,62 @@ examples:
 }
 """A tiny pack that exercises the page: nesting, negation, offers, settings, escaping."""
 
+RICHER_PACK = {
+    **SMALL_PACK,
+    "facts.yaml": SMALL_PACK["facts.yaml"]
+    + """\
+  request_kind:
+    type: enum
+    values: [return, exchange, cancel, change_delivery, delivery_estimate, price_adjustment]
+    label: what you asked for
+    derive: request_kind
+  request_subject:
+    type: enum
+    values: [order, subscription, none]
+    label: what your request is about
+    derive: request_subject
+  order_status:
+    type: enum
+    values: [placed, processing, in_production, shipped, delivered, cancelled]
+    label: where your order is
+    derive: order_status
+  order_has_custom_item:
+    type: boolean
+    label: whether your order includes a made-to-order item
+    derive: order_has_custom_item
+""",
+    "returns.yaml": SMALL_PACK["returns.yaml"].replace(
+        "examples:\n",
+        """\
+  - id: RET-003
+    title: Exchanges up to day 60
+    kinds: [exchange]
+    when:
+      all:
+        - request_subject: order
+        - days_since_delivery: {gt: 30}
+        - request_kind: exchange
+        - order_has_custom_item: false
+        - days_since_delivery: {lte: 60}
+        - order_status: {in: [delivered, cancelled]}
+    outcome: granted
+    text: "We can exchange the { $item_name }."
+    citation: {section: returns}
+examples:
+  - name: Bea's late_exchange on day 45 (demo request)
+    rule: RET-003
+    outcome: granted
+    request_file: examples/late.json
+  - name: Late lamp
+    rule: RET-002
+    outcome: denied
+    request_file: examples/late.json
+""",
+    ),
+}
+"""The small pack plus a range on one fact, a routing fact, "what/where" labels and a
+"whether" label with a verb, and example names written for authors."""
+
 
 def write_pack(root: Path, files: dict[str, str] = SMALL_PACK) -> Path:
     for name, text in files.items():
@@ -131,6 +190,11 @@ def without_comments(page: str) -> str:
 @pytest.fixture(scope="module")
 def small_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
     return load_pack(write_pack(tmp_path_factory.mktemp("pack")))
+
+
+@pytest.fixture(scope="module")
+def richer_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    return load_pack(write_pack(tmp_path_factory.mktemp("richer"), RICHER_PACK))
 
 
 @pytest.fixture(scope="module")
@@ -165,15 +229,40 @@ def test_rules_are_listed_by_precedence(small_pack: Pack) -> None:
 
 def test_conditions_read_as_plain_words(small_pack: Pack) -> None:
     page = render_policy_page(small_pack, "markdown")
+    # "whether ..." facts are statements; "days since ..." reads "it has been ... since"
     assert (
-        "Applies to returns and exchanges when: days since your order arrived is at most 30, "
-        "and whether the item has been used is no." in page
+        "Applies to returns and exchanges when it has been at most 30 days since your order "
+        "arrived, and the item has not been used." in page
     )
-    # not (reason in [...]) reads as "is none of"; a nested "any" as (either ... or ...)
+    # not (reason in [...]) reads "is not ... or ..."; a nested "any" as (either ... or ...)
     assert (
-        "Applies to returns when: days since your order arrived is more than 30, and (either "
-        "whether the item has been used is yes or the reason for the request is none of "
-        "defective or wrong item)." in page
+        "Applies to returns when it has been more than 30 days since your order arrived, and "
+        "(either the item has been used or the reason for the request is not defective or "
+        "wrong item)." in page
+    )
+
+
+def test_bounds_merge_routing_is_skipped_and_wh_labels_read_as_sentences(
+    richer_pack: Pack,
+) -> None:
+    page = render_policy_page(richer_pack, "markdown")
+    # gt 30 and lte 60 on one fact: one range, said where the first bound was; the
+    # request_subject comparison only routes the request and is left out
+    assert (
+        "Applies to exchanges when it has been between 31 and 60 days since your order "
+        "arrived, and you asked for an exchange, and your order does not include a "
+        "made-to-order item, and your order is delivered or cancelled." in page
+    )
+    assert "what your request is about" not in page
+
+
+def test_example_names_lose_author_notes(richer_pack: Pack) -> None:
+    page = render_policy_page(richer_pack, "markdown")
+    assert "Bea's late exchange on day 45: accepted." in page
+    # a declined example says what the store can offer instead
+    assert (
+        "Late lamp: declined; we can offer store credit or a review of your case by a care "
+        "supervisor instead." in page
     )
 
 
@@ -188,7 +277,7 @@ def test_placeholders_become_neutral_words(small_pack: Pack) -> None:
 def test_offers_and_examples_in_plain_words(small_pack: Pack) -> None:
     page = render_policy_page(small_pack, "markdown")
     assert "Store credit or a review of your case by a care supervisor." in page
-    assert "Unused lamp: granted." in page
+    assert "Unused lamp: accepted." in page
 
 
 def test_no_rule_ids_outside_comments(small_pack: Pack) -> None:
@@ -252,3 +341,57 @@ def test_bundled_page_publishes_every_section_and_rule(bundled_pack: Pack, fmt: 
             assert f'id="{rule.citation.anchor}"' in page
     assert "{ $" not in page and "{$" not in page
     assert not re.search(r"\b[A-Z]{2,}(-[A-Z0-9]+)*-\d{3}\b", visible)
+
+
+def _shown(page: str, fmt: str) -> str:
+    """The words a customer sees: no comments, no tags, no escapes."""
+    visible = without_comments(page)
+    if fmt == "html":
+        parser = _Collector()
+        parser.feed(visible)
+        return " ".join("".join(parser.text).split())
+    visible = re.sub(r"<a id=\"[^\"]*\"></a>", "", visible)
+    return re.sub(r"\\(.)", r"\1", visible)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_bundled_page_reads_as_plain_english(bundled_pack: Pack, fmt: str) -> None:
+    shown = _shown(render_policy_page(bundled_pack, fmt), fmt)  # type: ignore[arg-type]
+    # "is yes" / "is no" as a fact's value (prose like "is no longer possible" is fine)
+    assert not re.search(r"\bis (?:yes|no)\b(?! longer)", shown)
+    for awkward in (" is is ", "(demo request)"):
+        assert awkward not in shown, awkward
+    assert not re.search(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", shown, flags=re.IGNORECASE)
+    assert "between 31 and 60 days" in shown
+    assert "your order has not shipped" in shown
+    assert "your order is in production" in shown
+    assert "what your request is about" not in shown  # only routes the request
+
+
+@pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("your order has shipped", "your order has not shipped"),
+        ("it is before 6 p.m.", "it is not before 6 p.m."),
+        ("the item was made to order", "the item was not made to order"),
+        ("your order includes a custom item", "your order does not include a custom item"),
+        ("you asked for an exact time", "you did not ask for an exact time"),
+        ("the window you asked for is ours", "the window you asked for is not ours"),
+        ("the item already had one", "the item did not already have one"),
+        ("over the moon", ""),
+    ],
+)
+def test_statements_are_negated_at_their_verb(clause: str, negated: str) -> None:
+    assert _negated(clause) == negated
+
+
+def test_bundled_markdown_page_matches_golden(bundled_pack: Pack) -> None:
+    page = render_policy_page(bundled_pack, "markdown")
+    if os.environ.get("POLICYLIB_UPDATE_GOLDENS") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(page, encoding="utf-8")
+    if not GOLDEN.exists():
+        pytest.fail(f"missing golden file {GOLDEN}; run with POLICYLIB_UPDATE_GOLDENS=1")
+    assert page == GOLDEN.read_text(encoding="utf-8"), (
+        "the published page changed; rerun with POLICYLIB_UPDATE_GOLDENS=1 and read the diff"
+    )
