@@ -9,12 +9,17 @@ or silently change what a file says are refused:
   than where it applies, so a reader of one rule would not see what it says;
 - merge keys (``<<``): they copy keys in from elsewhere, for the same reason;
 - duplicate keys: PyYAML would silently keep only the last one;
-- several documents in one file (``---``): everything after the first would be ignored.
+- several documents in one file (``---``): everything after the first would be ignored;
+- explicit tags (``!!set``, ``!!python/object:...``, ``!custom``): they ask for a type the
+  file does not show (the non-specific ``!`` is allowed); the value is read as if untagged;
+- collections nested more than ``MAX_DEPTH`` deep: no policy needs them, and composing
+  them recursively could exhaust the stack.
 
-The reader refuses anchors, aliases and extra documents itself, recording each in
-``refused`` and going on, so the rest of the file is still checked and every problem is
-reported together. Merge and duplicate keys need to know what a mapping is for, so they
-are reported by ``loader._Builder.mapping``; nothing is constructed here, so a merge key
+The reader refuses anchors, aliases, tags, deep nesting and extra documents itself,
+recording each in ``refused`` and going on, so the rest of the file is still checked and
+every problem is reported together. Merge and duplicate keys need to know what a mapping
+is for, so they are reported by ``loader._Builder.mapping``; nothing is constructed here,
+so a merge key
 reaches it as an ordinary key tagged ``_MERGE``, never applied.
 
 libyaml's parser is used when PyYAML was built with it, else PyYAML's pure-Python one;
@@ -29,6 +34,7 @@ from typing import Any
 from yaml.events import (
     AliasEvent,
     MappingEndEvent,
+    MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -56,20 +62,28 @@ _TAG_WORDS = {
 }
 
 
+MAX_DEPTH = 64
+"""Collections nested deeper than this are refused (``nesting-too-deep``), not composed."""
+
+
 class _AliasNode(ScalarNode):
-    """Stands in for a refused alias; the converters skip it silently (already reported)."""
+    """Stands in for a refused alias or a collection nested too deeply; the converters skip
+    it silently (already reported)."""
 
 
 class _StrictComposer:
-    """Builds nodes from parser events, refusing anchors, aliases and extra documents.
+    """Builds nodes from parser events, refusing anchors, aliases, explicit tags, deep
+    nesting and extra documents.
 
     PyYAML's own composer follows aliases; this one records each refusal in ``self.refused``
-    as (kind, mark, anchor) and goes on, so the rest of the file still gets checked. It is
+    as (kind, mark, detail) -- kind one of alias, anchor, tag, depth, document -- and goes
+    on, so the rest of the file still gets checked. It is
     also leaner than PyYAML's (no path resolvers), which matters for 10,000-rule packs.
     """
 
     refused: list[tuple[str, Any, str]]
     _memo: dict[tuple[str, Any], str]
+    _depth: int
     # provided by the parser half of the reader class (libyaml's CParser or PyYAML's Parser)
     get_event: Callable[[], Any]
     resolve: Callable[[Any, Any, Any], str]
@@ -87,17 +101,34 @@ class _StrictComposer:
             self.refused.append(("document", event.start_mark, ""))
         return document
 
-    def _scalar_tag(self, event: Any) -> str:
+    def _scalar(self, event: Any) -> ScalarNode:
+        """A scalar node; an explicit tag is refused and the value read as if untagged."""
         tag = event.tag
+        implicit = event.implicit
         if tag is not None and tag != "!":
-            return str(tag)
-        key = (event.value, event.implicit)
+            self.refused.append(("tag", event.start_mark, str(tag)))
+            implicit = (False, True) if event.style else (True, False)
+        value = event.value
+        key = (value, implicit)
         found = self._memo.get(key)
         if found is None:
-            found = self.resolve(ScalarNode, event.value, event.implicit)
-            if len(event.value) < 40:
+            found = self.resolve(ScalarNode, value, implicit)
+            if len(value) < 40:
                 self._memo[key] = found
-        return found
+        return ScalarNode(found, value, event.start_mark, event.end_mark, event.style)
+
+    def _skip(self, event: Any) -> Node:
+        """Consumes a collection nested too deeply, standing in a refused node for it."""
+        self.refused.append(("depth", event.start_mark, str(MAX_DEPTH)))
+        get = self.get_event
+        open_ = 1
+        while open_:
+            cls = type(get())
+            if cls is SequenceStartEvent or cls is MappingStartEvent:
+                open_ += 1
+            elif cls is SequenceEndEvent or cls is MappingEndEvent:
+                open_ -= 1
+        return _AliasNode(_NULL, "", event.start_mark, event.end_mark)
 
     def _node(self, event: Any) -> Node:
         cls = type(event)
@@ -107,20 +138,21 @@ class _StrictComposer:
         if event.anchor is not None:
             self.refused.append(("anchor", event.start_mark, str(event.anchor)))
         if cls is ScalarEvent:
-            return ScalarNode(
-                self._scalar_tag(event), event.value, event.start_mark, event.end_mark, event.style
-            )
+            return self._scalar(event)
+        if self._depth >= MAX_DEPTH:
+            return self._skip(event)
+        self._depth += 1
         # Collections: scalar children (most of a pack) are built inline, as the recursive
         # call per scalar is a measurable share of loading a 10,000-rule pack.
         get = self.get_event
-        scalar_tag = self._scalar_tag
+        scalar = self._scalar
         tag = event.tag
+        if tag is not None and tag != "!":
+            self.refused.append(("tag", event.start_mark, str(tag)))
         node: SequenceNode | MappingNode
         child: Node
         if cls is SequenceStartEvent:
-            if tag is None or tag == "!":
-                tag = _SEQ
-            node = SequenceNode(tag, [], event.start_mark, None, event.flow_style)
+            node = SequenceNode(_SEQ, [], event.start_mark, None, event.flow_style)
             items: list[Node] = node.value
             while True:
                 event = get()
@@ -128,20 +160,12 @@ class _StrictComposer:
                 if cls is SequenceEndEvent:
                     break
                 if cls is ScalarEvent and event.anchor is None:
-                    child = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
+                    child = scalar(event)
                 else:
                     child = self._node(event)
                 items.append(child)
         else:
-            if tag is None or tag == "!":
-                tag = _MAP
-            node = MappingNode(tag, [], event.start_mark, None, event.flow_style)
+            node = MappingNode(_MAP, [], event.start_mark, None, event.flow_style)
             pairs: list[tuple[Node, Node]] = node.value
             while True:
                 event = get()
@@ -149,29 +173,17 @@ class _StrictComposer:
                 if cls is MappingEndEvent:
                     break
                 if cls is ScalarEvent and event.anchor is None:
-                    key: Node = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
+                    key: Node = scalar(event)
                 else:
                     key = self._node(event)
                 event = get()
-                cls = type(event)
-                if cls is ScalarEvent and event.anchor is None:
-                    child = ScalarNode(
-                        scalar_tag(event),
-                        event.value,
-                        event.start_mark,
-                        event.end_mark,
-                        event.style,
-                    )
+                if type(event) is ScalarEvent and event.anchor is None:
+                    child = scalar(event)
                 else:
                     child = self._node(event)
                 pairs.append((key, child))
         node.end_mark = event.end_mark
+        self._depth -= 1
         return node
 
 
@@ -184,6 +196,7 @@ try:
             Resolver.__init__(self)
             self.refused = []
             self._memo = {}
+            self._depth = 0
 
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.parser import Parser
@@ -198,6 +211,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
             Resolver.__init__(self)
             self.refused = []
             self._memo = {}
+            self._depth = 0
 
 
 def _describe(node: Node) -> str:

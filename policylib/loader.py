@@ -13,16 +13,18 @@ duplicate keys, unknown keys and several documents in one file are refused. The 
 reading itself is ``policylib._yaml``; the check that no two rules decide one request
 differently at the same precedence is ``policylib._conflicts``.
 
-Problem codes (stable): yaml-syntax, duplicate-key, alias-not-allowed, unknown-key,
-missing-key, wrong-type, unknown-fact, bad-operator, unknown-enum-value, unknown-placeholder,
-template-not-allowed, template-syntax, duplicate-id, bad-id, unknown-section, unknown-kind,
+Problem codes (stable): yaml-syntax, duplicate-key, alias-not-allowed, tag-not-allowed,
+nesting-too-deep, unknown-key, missing-key, wrong-type, unknown-fact, bad-operator,
+unknown-enum-value, unknown-placeholder, template-not-allowed, template-syntax,
+duplicate-id, bad-id, unknown-section, unknown-kind,
 unknown-outcome, unknown-derivation, derivation-type-mismatch, precedence-conflict,
-file-too-large, missing-file, bad-store, unknown-rule.
+file-too-large, missing-file, bad-store, unknown-rule, internal-error.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
 import importlib
 import importlib.resources
@@ -35,8 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
-from typing import Any, cast, get_args
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 import yaml
 from fluent.syntax import FluentParser
@@ -53,15 +57,17 @@ from policylib._yaml import (
     _MERGE,
     _NULL,
     _STR,
+    _TAG,
     _TAG_WORDS,
     _TIMESTAMP,
+    MAX_DEPTH,
     _AliasNode,
     _describe,
     _plain_quote_hint,
     _Reader,
 )
 from policylib.errors import Problem, RuleError
-from policylib.model import Outcome, RequestKind
+from policylib.model import Outcome, Request, RequestKind
 
 __all__ = ["MAX_FILE_BYTES", "load_pack"]
 
@@ -73,6 +79,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\d*\])?(\.[a-z_][a-z0-9_]*(\[\d*\])?)*$")
 _INTEGER = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _RESERVED = frozenset({"all", "any", "not"})
 _UNITS = ("days", "business_days", "hours", "currency", "percent", "sessions", "")
@@ -106,6 +113,11 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def shorten_text(text: str, limit: int = 60) -> str:
+    """Text cut to ``limit`` characters with an ellipsis (values quoted into messages)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _one_of(choices: Iterable[str]) -> str:
     return ", ".join(c if c else '""' for c in choices)
 
@@ -126,10 +138,157 @@ def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
     return _SIMPLE_PLACEHOLDER.findall(source)
 
 
+_EXCERPT = 120
+"""Longest excerpt line shown under a problem; a longer line is cut around the caret."""
+
+
+def _excerpt(line: str, col: int) -> str:
+    """The source line with a caret under column ``col`` (0-based), cut around it if long."""
+    if len(line) > _EXCERPT:
+        start = max(0, min(col - _EXCERPT // 2, len(line) - _EXCERPT))
+        end = start + _EXCERPT
+        prefix = "..." if start else ""
+        col = col - start + len(prefix)
+        line = prefix + line[start:end] + ("..." if end < len(line) else "")
+    return f"{line}\n{' ' * col}^"
+
+
 @dataclass
 class _FactInfo:
     type: str
     values: tuple[str, ...]
+
+
+_EXAMPLE_VALUES = {
+    "boolean": "true",
+    "integer": "30",
+    "decimal": "1.5",
+    "money": "49.99",
+    "date": "2026-11-20",
+    "text": "some text",
+}
+
+
+def _example_value(info: _FactInfo) -> str:
+    """A value of the fact's type, for hints."""
+    if info.type == "enum" and info.values:
+        return info.values[0]
+    return _EXAMPLE_VALUES.get(info.type, "a value")
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type under ``Annotated[...]`` and ``X | None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if origin is Union or origin is UnionType:
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+@dataclass
+class _Field:
+    """Where a dotted request path leads: its type, or what is wrong with it."""
+
+    type: Any = None
+    code: str = ""
+    problem: str = ""
+    hint: str = ""
+
+
+def _request_field(path: str, lists: bool) -> _Field:
+    """Resolves ``a.b[].c`` in the request model (``policylib.model.Request``); ``[]``
+    steps into a list's items and is allowed only with ``lists``."""
+    current: Any = Request
+    walked: list[str] = []
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        name, _, index = part.partition("[")
+        fields: dict[str, Any] = getattr(current, "model_fields", None) or {}
+        if not fields:
+            return _Field(
+                code="unknown-key",
+                problem=f"'{'.'.join(walked)}' is a single value; it has no field '{name}'",
+                hint=f"end the path at {'.'.join(walked)}",
+            )
+        if name not in fields:
+            shown = ".".join([*walked, name])
+            return _Field(
+                code="unknown-key",
+                problem=f"'{shown}' is not a request field",
+                hint=_suggest(name, fields) or f"fields here: {_one_of(sorted(fields))}",
+            )
+        walked.append(part)
+        current = _unwrap(fields[name].annotation)
+        if get_origin(current) is list:
+            if index and not lists:
+                return _Field(
+                    code="wrong-type",
+                    problem=f"'{'.'.join(walked)}' points into a list, which a change cannot do",
+                    hint="change a field outside the list",
+                )
+            if index:
+                current = _unwrap(get_args(current)[0])
+            elif i < len(parts) - 1:
+                return _Field(
+                    code="wrong-type",
+                    problem=f"'{'.'.join(walked)}' is a list",
+                    hint=f"write {name}[] to look inside each of its items",
+                )
+        elif index:
+            return _Field(
+                code="wrong-type",
+                problem=f"'{'.'.join(walked)}' is not a list",
+                hint=f"remove the [] after {name}",
+            )
+    if getattr(current, "model_fields", None):
+        return _Field(
+            code="wrong-type",
+            problem=f"'{path}' is a group of fields, not a single value",
+            hint=f"name one of its fields: {_one_of(sorted(current.model_fields))}",
+        )
+    return _Field(type=current)
+
+
+def _allowed_values(annotation: Any) -> tuple[str, ...]:
+    """The values a Literal or enum field takes; () for any other type."""
+    if get_origin(annotation) is Literal:
+        return tuple(str(a) for a in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(str(e.value) for e in annotation)
+    return ()
+
+
+_MESSAGE_ID = re.compile(r"^\s*(-?[a-zA-Z][a-zA-Z0-9_-]*)\s*=")
+
+SUPERVISOR_MESSAGE = "offer-supervisor-review"
+"""The supervisor-review offer's message id (``alternatives.SUPERVISOR_MESSAGE``; the loader
+does not import the layers above it)."""
+
+
+@functools.cache
+def _message_ids() -> frozenset[str]:
+    """Every shared message id the renderer looks up: the English defaults' ids, each
+    outcome/kind headline, apology and offers lead-in id (``_views._story``), and the
+    supervisor-review offer. A pack message with any other id would never be shown."""
+    from policylib._phrases import DEFAULT_PHRASES  # heavy (Babel): only for .ftl files
+
+    ids = {
+        str(entry.id.name)
+        for entry in FluentParser().parse(DEFAULT_PHRASES).body
+        if isinstance(entry, fl.Message)
+    }
+    for outcome in _OUTCOMES:
+        ids.update((outcome, f"apology-{outcome}", f"offers-{outcome}"))
+        for kind in _KINDS:
+            ids.update((f"{outcome}-{kind}", f"offers-{outcome}-{kind}", f"partial-mixed-{kind}"))
+    ids.update(("partial-mixed", SUPERVISOR_MESSAGE))
+    return frozenset(ids)
 
 
 # --------------------------------------------------------------------------- the builder
@@ -152,6 +311,8 @@ class _Builder:
         self.have_facts = False
         self.have_sections = False
         self.rule_locs: dict[str, lang.Loc] = {}
+        # problems the YAML reader found before any rule was read: (index, file, line)
+        self.unowned: list[tuple[int, str, int]] = []
         self.message_locs: dict[str, lang.Loc] = {}
         self.fluent = FluentParser(with_spans=True)
         self.constructor = SafeConstructor()
@@ -178,9 +339,7 @@ class _Builder:
             text = str(where)
             lines = self.lines.get(where.file, [])
             if 1 <= where.line <= len(lines):
-                line = lines[where.line - 1].rstrip()
-                caret = " " * max(where.col - 1, 0) + "^"
-                excerpt = f"{line}\n{caret}"
+                excerpt = _excerpt(lines[where.line - 1].rstrip(), max(where.col - 1, 0))
         self.problems.append(
             Problem(
                 code=code,
@@ -254,11 +413,14 @@ class _Builder:
             mark = exc.problem_mark or exc.context_mark
             where = lang.Loc(rel, mark.line + 1, mark.column + 1) if mark else lang.Loc(rel, 1, 1)
             what = ": ".join(s for s in (exc.context, exc.problem) if s)
+            hint = "check the indentation and quoting near this spot"
+            if mark is not None and self._tab_at(rel, mark.line, mark.column):
+                hint = "indent with spaces; YAML does not allow tabs for indentation"
             self.problem(
                 "yaml-syntax",
                 f"YAML syntax error {what}" if exc.context else f"YAML syntax error: {what}",
                 where,
-                hint="check the indentation and quoting near this spot",
+                hint=hint,
                 rule_id="",
             )
             return None
@@ -267,30 +429,69 @@ class _Builder:
                 "yaml-syntax", f"YAML syntax error: {exc}", lang.Loc(rel, 1, 1), rule_id=""
             )
             return None
+        except RecursionError:  # a backstop: the composer caps nesting at MAX_DEPTH
+            self.problem(
+                "nesting-too-deep",
+                f"{rel} nests lists and mappings too deeply to read",
+                lang.Loc(rel, 1, 1),
+                hint=f"keep nesting under {MAX_DEPTH} levels",
+                rule_id="",
+            )
+            return None
         finally:
             reader.dispose()
-        for kind, mark, anchor in reader.refused:
-            where = lang.Loc(rel, mark.line + 1, mark.column + 1)
-            if kind == "document":
-                self.problem(
-                    "yaml-syntax",
-                    "a pack file holds exactly one YAML document; found another after '---'",
-                    where,
-                    hint="remove the '---' separator or split the file",
-                    rule_id="",
-                )
-            else:
-                self.problem(
-                    "alias-not-allowed",
-                    f"YAML {'anchors' if kind == 'anchor' else 'aliases'} are not allowed "
-                    f"({'&' if kind == 'anchor' else '*'}{anchor})",
-                    where,
-                    hint="write the value out in full; anchors and aliases hide what a rule says",
-                    rule_id="",
-                )
+        for kind, mark, detail in reader.refused:
+            self.refused_problem(rel, kind, mark, detail)
+            if kind != "document":  # the rule it sits in is named once rules are read
+                self.unowned.append((len(self.problems) - 1, rel, mark.line))
         if node is None:
             self.problem("wrong-type", f"{rel} is empty", lang.Loc(rel, 1, 1), hint="", rule_id="")
         return node
+
+    def _tab_at(self, rel: str, line: int, column: int) -> bool:
+        lines = self.lines.get(rel, [])
+        if not 0 <= line < len(lines):
+            return False
+        text = lines[line]
+        return "\t" in text[: len(text) - len(text.lstrip())] or text[column : column + 1] == "\t"
+
+    def refused_problem(self, rel: str, kind: str, mark: Any, detail: str) -> None:
+        """Reports what the strict YAML reader refused (see ``policylib._yaml``)."""
+        where = lang.Loc(rel, mark.line + 1, mark.column + 1)
+        if kind == "document":
+            self.problem(
+                "yaml-syntax",
+                "a pack file holds exactly one YAML document; found another after '---'",
+                where,
+                hint="remove the '---' separator or split the file",
+                rule_id="",
+            )
+        elif kind == "tag":
+            shown = "!!" + detail[len(_TAG) :] if detail.startswith(_TAG) else detail
+            self.problem(
+                "tag-not-allowed",
+                f"YAML tags are not allowed ({shorten_text(shown)})",
+                where,
+                hint="remove the tag; policy files use plain YAML",
+                rule_id="",
+            )
+        elif kind == "depth":
+            self.problem(
+                "nesting-too-deep",
+                f"lists and mappings are nested more than {detail} levels deep here",
+                where,
+                hint="no policy needs this much nesting; flatten the condition or the value",
+                rule_id="",
+            )
+        else:
+            self.problem(
+                "alias-not-allowed",
+                f"YAML {'anchors' if kind == 'anchor' else 'aliases'} are not allowed "
+                f"({'&' if kind == 'anchor' else '*'}{shorten_text(detail)})",
+                where,
+                hint="write the value out in full; anchors and aliases hide what a rule says",
+                rule_id="",
+            )
 
     # ---------------------------------------------------------------- node shapes
 
@@ -353,14 +554,18 @@ class _Builder:
                 self.problem("missing-key", f"{what} is missing the required key '{name}'", node)
         return out
 
-    def sequence(self, node: Node, what: str, nonempty: bool = False) -> list[Node] | None:
+    def sequence(
+        self, node: Node, what: str, nonempty: bool = False, hint: str = ""
+    ) -> list[Node] | None:
         if isinstance(node, _AliasNode):
             return None
         if not isinstance(node, SequenceNode):
-            self.problem("wrong-type", f"{what} must be a list, not {_describe(node)}", node)
+            self.problem(
+                "wrong-type", f"{what} must be a list, not {_describe(node)}", node, hint=hint
+            )
             return None
         if nonempty and not node.value:
-            self.problem("wrong-type", f"{what} must not be empty", node)
+            self.problem("wrong-type", f"{what} must not be empty", node, hint=hint)
             return None
         return list(node.value)
 
@@ -464,8 +669,14 @@ class _Builder:
         )
         return None
 
-    def plain(self, node: Node, what: str) -> tuple[bool, object]:
-        """A JSON-like python value (for example requests and offer changes)."""
+    def plain(self, node: Node, what: str, decimals: bool = False) -> tuple[bool, object]:
+        """A JSON-like python value (for example requests and offer changes).
+
+        Plain scalars are read strictly, as everywhere else: true/false, null (or nothing),
+        whole numbers without leading zeros, decimals, dates and text. The YAML 1.1 readings
+        (``NO``, ``012``, ``12:30``, ``.nan``) are refused with a hint to quote them. Decimal
+        numbers are ``Decimal`` with ``decimals``, else floats (as JSON would give).
+        """
         if isinstance(node, _AliasNode):
             return False, None
         if isinstance(node, MappingNode):
@@ -475,29 +686,42 @@ class _Builder:
             out: dict[str, object] = {}
             ok = True
             for key, (_, value) in m.items():
-                good, out[key] = self.plain(value, f"{what}.{key}")
+                good, out[key] = self.plain(value, f"{what}.{key}", decimals)
                 ok = ok and good
             return ok, out
         if isinstance(node, SequenceNode):
             items: list[object] = []
             ok = True
             for i, item in enumerate(node.value):
-                good, val = self.plain(item, f"{what}[{i}]")
+                good, val = self.plain(item, f"{what}[{i}]", decimals)
                 items.append(val)
                 ok = ok and good
             return ok, items
         assert isinstance(node, ScalarNode)
-        if node.tag == _STR or node.tag == _TIMESTAMP:
-            return True, node.value
-        if node.tag == _NULL:
+        tag, value = node.tag, node.value
+        if tag in (_STR, _TIMESTAMP):
+            return True, value
+        if tag == _NULL and value in ("", "null"):
             return True, None
-        if node.tag == _BOOL:
-            return True, bool(self.constructor.construct_yaml_bool(node))
-        if node.tag == _INT:
-            return True, int(self.constructor.construct_yaml_int(node))
-        if node.tag == _FLOAT:
-            return True, float(self.constructor.construct_yaml_float(node))
-        self.problem("wrong-type", f"{what}: values tagged {node.tag} are not allowed", node)
+        if tag == _BOOL and value in ("true", "false"):
+            return True, value == "true"
+        if tag == _INT and _INTEGER.match(value):
+            return True, int(value)
+        if tag in (_INT, _FLOAT) and _DECIMAL.match(value):
+            return True, Decimal(value) if decimals else float(value)
+        words = _TAG_WORDS.get(tag, "a special value")
+        if tag == _INT and re.fullmatch(r"[-+]?0[0-9_]+", value):
+            why = f"YAML 1.1 reads `{value}` as an octal number"
+        elif tag in (_INT, _FLOAT) and ":" in value:
+            why = f"YAML 1.1 reads `{value}` as a base-60 number"
+        else:
+            why = f"YAML reads `{shorten_text(value)}` as {words}"
+        self.problem(
+            "wrong-type",
+            f"{what}: {why}, which is not allowed here",
+            node,
+            hint=f"{_plain_quote_hint(node)} (or write true/false, null, 30 or 49.99)",
+        )
         return False, None
 
     # ---------------------------------------------------------------- Fluent patterns
@@ -516,14 +740,18 @@ class _Builder:
         body = self.fluent.parse(wrapped).body
         if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
             detail = "it is not a single text"
+            where = loc
             for entry in body:
                 if isinstance(entry, fl.Junk) and entry.annotations:
-                    detail = str(entry.annotations[0].message)
+                    ann = entry.annotations[0]
+                    detail = str(ann.message)
+                    if ann.span is not None and isinstance(node, ScalarNode):
+                        where = self.spot_in(node, lines, wrapped, ann.span.start) or loc
                     break
             self.problem(
                 "template-syntax",
                 f"{what} is not a valid Fluent pattern: {detail}",
-                loc,
+                where,
                 hint="placeholders look like { $fact_name }; avoid other braces, and lines "
                 "starting with [, * or .",
             )
@@ -532,6 +760,41 @@ class _Builder:
         if variables is None:
             return None
         return lang.Message(source=source, variables=variables, loc=loc)
+
+    def spot_in(
+        self, node: ScalarNode, lines: list[str], wrapped: str, offset: int
+    ) -> lang.Loc | None:
+        """Best effort: the file position of ``offset`` in the Fluent text ``wrapped`` built
+        from the scalar's ``lines`` ("msg = " + lines joined by a 4-space indent)."""
+        offset = min(offset, len(wrapped.rstrip()) - 1)
+        row = wrapped.count("\n", 0, offset)
+        col = offset - (wrapped.rfind("\n", 0, offset) + 1) - (6 if row == 0 else 4)
+        col = max(0, min(col, len(lines[row]) if row < len(lines) else 0))
+        at = sum(len(line) + 1 for line in lines[:row]) + col  # offset in the value
+        value = "\n".join(lines)
+        file_lines = self.lines.get(self.file, [])
+        first, last = node.start_mark.line, node.end_mark.line
+        if node.style in ("|", ">"):
+            # block scalar: content starts on the line after the indicator
+            content = file_lines[first + 1 : last + 1]
+            indents = [len(t) - len(t.lstrip(" ")) for t in content if t.strip()]
+            if not indents:
+                return None
+            indent = min(indents)
+            pos = 0
+            for n, text in enumerate(content):
+                piece = text[indent:] if text.strip() else ""
+                if piece and pos <= at <= pos + len(piece):
+                    return lang.Loc(self.file, first + 2 + n, indent + at - pos + 1)
+                pos += len(piece) + 1 if piece or node.style == "|" else 0
+            return None
+        if first != last or "\n" in value:
+            return None
+        raw = file_lines[first][node.start_mark.column : node.end_mark.column]
+        skip = 1 if node.style in ("'", '"') else 0
+        if raw[skip : skip + at] != value[:at]:
+            return None  # escapes before the spot: the columns do not line up
+        return lang.Loc(self.file, first + 1, node.start_mark.column + skip + at + 1)
 
     def pattern_variables(
         self, pattern: fl.Pattern, loc: lang.Loc, what: str
@@ -594,6 +857,7 @@ class _Builder:
             return
         self.rule_id = ""
         resource = self.fluent.parse(text)
+        known = _message_ids()
 
         def at(offset: int) -> lang.Loc:
             before = text[:offset]
@@ -608,9 +872,16 @@ class _Builder:
                     ann = entry.annotations[0]
                     detail = str(ann.message)
                     offset = ann.span.start if ann.span else start
+                # The parser reports a missing "}" where it gave up, often on the next
+                # message's line: keep the spot inside the broken entry's own text.
+                own = str(entry.content).rstrip()
+                last = start + max(len(own) - 1, 0)
+                offset = max(start, min(offset, last))
+                named = _MESSAGE_ID.match(own)
+                which = f" in message '{named.group(1)}'" if named else ""
                 self.problem(
                     "template-syntax",
-                    f"Fluent syntax error: {detail}",
+                    f"Fluent syntax error{which}: {detail}",
                     at(offset),
                     hint="messages look like: id = Text with { $fact_name }",
                 )
@@ -627,6 +898,15 @@ class _Builder:
                 continue  # comments
             name = str(entry.id.name)
             loc = at(start)
+            if name not in known:
+                self.problem(
+                    "unknown-key",
+                    f"message id '{name}' is not one policylib looks up",
+                    loc,
+                    hint=_suggest(name, known)
+                    or "see policylib._phrases.DEFAULT_PHRASES for the ids",
+                )
+                continue
             if entry.attributes:
                 self.problem(
                     "template-not-allowed",
@@ -669,6 +949,7 @@ class _Builder:
             ("currency", re.compile(r"^[A-Z]{3}$").match, "a three-letter currency code like USD"),
             ("timezone", _valid_timezone, "a time zone name like America/New_York"),
             ("locale", _valid_locale, "a locale like en_US"),
+            ("policy_url", _WEB_ADDRESS.match, "an http:// or https:// address"),
         )
         ok = len(values) == len(m)
         for key, check, expected in checks:
@@ -818,6 +1099,8 @@ class _Builder:
             self.check_derivation(name, derive, ftype, values, m["derive"][1], derivations)
         question = self.pattern(m["question"][1], f"{what} question") if "question" in m else None
         field = self.text(m["field"][1], f"{what} field") if "field" in m else ""
+        if field:
+            self.check_field(field, m["field"][1], what)
         if len(self.problems) != before or ftype is None or label is None or derive is None:
             return None
         return lang.FactDef(
@@ -831,6 +1114,20 @@ class _Builder:
             field=field or "",
             loc=self.loc(node),
         )
+
+    def check_field(self, field: str, node: Node, what: str) -> None:
+        """A fact's ``field`` must be a request path, like order.items[].condition."""
+        if not _FIELD_PATH.match(field):
+            self.problem(
+                "wrong-type",
+                f"{what} field '{shorten_text(field)}' is not a request field path",
+                node,
+                hint="write a dotted path like order.items[].condition or reason",
+            )
+            return
+        target = _request_field(field, lists=True)
+        if target.code:
+            self.problem(target.code, f"{what} field: {target.problem}", node, hint=target.hint)
 
     def check_derivation(
         self,
@@ -885,12 +1182,25 @@ class _Builder:
                     hint="combine several tests with all: [...] or any: [...]",
                 )
             else:
-                self.problem("wrong-type", "a condition must not be empty", node)
+                self.problem(
+                    "wrong-type",
+                    "a condition must not be empty",
+                    node,
+                    hint="write a test like item_opened: true, or all: [...] / any: [...]",
+                )
             return None
         (key, (knode, value)) = next(iter(m.items()))
         loc = self.loc(knode)
         if key in ("all", "any"):
-            items = self.sequence(value, f"'{key}'", nonempty=True)
+            if isinstance(value, SequenceNode) and value.value:
+                items: list[Node] | None = list(value.value)
+            else:  # the hint is built only when needed: this runs for every rule
+                items = self.sequence(
+                    value,
+                    f"'{key}'",
+                    nonempty=True,
+                    hint=f"list one or more tests: {key}: [item_opened: true, reason: defective]",
+                )
             if items is None:
                 return None
             conds = [self.condition(item) for item in items]
@@ -930,6 +1240,14 @@ class _Builder:
                         value,
                         hint="combine several tests with all: [...]",
                     )
+                else:
+                    self.problem(
+                        "wrong-type",
+                        f"the test on '{name}' is empty",
+                        value,
+                        hint=f"write one operator and its value, like "
+                        f"{name}: {{eq: {_example_value(info)}}}",
+                    )
                 return None
             (op, (onode, vnode)) = next(iter(m.items()))
             if op not in lang.COMPARISON_OPS:
@@ -951,10 +1269,19 @@ class _Builder:
                 )
                 return None
         if op in ("in", "not_in"):
-            items = self.sequence(vnode, f"'{op}' on '{name}'", nonempty=True)
-            if items is None:
+            values: list[Node] | None
+            if isinstance(vnode, SequenceNode) and vnode.value:
+                values = list(vnode.value)
+            else:
+                values = self.sequence(
+                    vnode,
+                    f"'{op}' on '{name}'",
+                    nonempty=True,
+                    hint=f"list the values: {name}: {{{op}: [{_example_value(info)}, ...]}}",
+                )
+            if values is None:
                 return None
-            got = [self.typed_value(name, info, item) for item in items]
+            got = [self.typed_value(name, info, item) for item in values]
             if any(g is None for g in got):
                 return None
             return lang.Compare(name, op, tuple(g for g in got if g is not None), loc)
@@ -998,6 +1325,8 @@ class _Builder:
             for k, v in node.value:  # learn the id first so every problem names it
                 if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode):
                     self.rule_id = str(v.value)
+            if self.unowned and self.rule_id:
+                self.claim(node)
         m = self.mapping(node, "a rule", required=_RULE_REQUIRED, optional=_RULE_OPTIONAL)
         if m is None:
             return None
@@ -1023,7 +1352,10 @@ class _Builder:
         title = self.text(m["title"][1], "title") if "title" in m else None
         kinds: list[str] = []
         if "kinds" in m:
-            for item in self.sequence(m["kinds"][1], "kinds", nonempty=True) or []:
+            kind_nodes = self.sequence(
+                m["kinds"][1], "kinds", nonempty=True, hint="list request kinds, like [return]"
+            )
+            for item in kind_nodes or []:
                 kind = self.text(item, "kind")
                 if kind is None:
                     continue
@@ -1036,7 +1368,19 @@ class _Builder:
                     )
                 elif kind not in kinds:
                     kinds.append(kind)
-        when = self.condition(m["when"][1]) if "when" in m else None
+        when = None
+        if "when" in m:
+            seen = len(self.problems)
+            when = self.condition(m["when"][1])
+            dropped = when is None and len(self.problems) == seen and self.have_facts
+            if dropped and not _has_refused(m["when"][1]):
+                # every path that drops a condition must say why; never lose a rule quietly
+                self.problem(
+                    "internal-error",
+                    "this rule's condition could not be read, and no reason was found",
+                    m["when"][1],
+                    hint="please report this to the policylib maintainers with the rule",
+                )
         outcome = self.outcome(m["outcome"][1], "outcome") if "outcome" in m else None
         text = self.pattern(m["text"][1], "text") if "text" in m else None
         citation = self.citation(m["citation"][1]) if "citation" in m else None
@@ -1045,7 +1389,10 @@ class _Builder:
         apology = self.boolean(m["apology"][1], "apology") if "apology" in m else False
         offers: list[lang.Offer] = []
         if "offers" in m:
-            for item in self.sequence(m["offers"][1], "offers") or []:
+            offer_nodes = self.sequence(
+                m["offers"][1], "offers", hint="write each offer as a list item: - kind: ..."
+            )
+            for item in offer_nodes or []:
                 offer = self.offer(item)
                 if offer is not None:
                     offers.append(offer)
@@ -1078,6 +1425,17 @@ class _Builder:
             order=order,
             loc=self.loc(node),
         )
+
+    def claim(self, node: Node) -> None:
+        """Names this rule in the YAML reader's problems that lie inside it."""
+        first, last = node.start_mark.line, node.end_mark.line
+        left: list[tuple[int, str, int]] = []
+        for index, file, line in self.unowned:
+            if file == self.file and first <= line <= last:
+                self.problems[index] = replace(self.problems[index], rule_id=self.rule_id)
+            else:
+                left.append((index, file, line))
+        self.unowned = left
 
     def citation(self, node: Node) -> lang.Citation | None:
         m = self.mapping(node, "citation", required=("section",), optional=("anchor",))
@@ -1139,7 +1497,24 @@ class _Builder:
                     )
                     ok = False
                     continue
-                good, val = self.plain(value, f"change.{key}")
+                target = _request_field(key, lists=False)
+                if target.code:
+                    self.problem(
+                        target.code, f"offer change: {target.problem}", knode, hint=target.hint
+                    )
+                    ok = False
+                    continue
+                good, val = self.plain(value, f"change.{key}", decimals=True)
+                allowed = _allowed_values(target.type)
+                if good and allowed and str(val) not in allowed:
+                    self.problem(
+                        "unknown-enum-value",
+                        f"offer change '{key}': '{shorten_text(str(val))}' is not one of "
+                        "its values",
+                        value,
+                        hint=_suggest(str(val), allowed) or f"use one of {_one_of(allowed)}",
+                    )
+                    good = False
                 ok = ok and good
                 change.append((key, val))
         if kind is None or text is None or not ok:
@@ -1219,6 +1594,17 @@ class _Builder:
 
 
 # --------------------------------------------------------------------------- checks
+
+
+def _has_refused(node: Node) -> bool:
+    """Whether a node holds a stand-in for something the YAML reader refused (reported)."""
+    if isinstance(node, _AliasNode):
+        return True
+    if isinstance(node, SequenceNode):
+        return any(_has_refused(n) for n in node.value)
+    if isinstance(node, MappingNode):
+        return any(_has_refused(k) or _has_refused(v) for k, v in node.value)
+    return False
 
 
 def _valid_timezone(name: str) -> bool:
@@ -1453,26 +1839,29 @@ def _build(
                 where,
                 hint=_suggest(rid, b.rule_locs) or "check the rule id",
             )
-    if not b.problems:
-        for first, second in _find_conflicts(rules, facts):
-            b.problem(
-                "precedence-conflict",
-                f"rules {first.id} ({first.loc}) and {second.id} could both hold for one "
-                f"{'/'.join(k for k in second.kinds if k in first.kinds)} request with "
-                f"different outcomes ({first.outcome} vs {second.outcome}) at the same "
-                f"priority {second.priority} and specificity {second.specificity}",
-                second.loc,
-                hint="give one of them a higher priority",
-                rule_id=second.id,
-            )
-        if len(b.problems) >= MAX_CONFLICTS:
-            b.problem(
-                "precedence-conflict",
-                f"stopped after {MAX_CONFLICTS} precedence conflicts",
-                None,
-                hint="fix these and load the pack again",
-                rule_id="",
-            )
+    # Conflicts among the rules that did build, whatever else is wrong, so that every
+    # problem is reported in one go.
+    found = 0
+    for first, second in _find_conflicts(rules, facts):
+        found += 1
+        b.problem(
+            "precedence-conflict",
+            f"rules {first.id} ({first.loc}) and {second.id} could both hold for one "
+            f"{'/'.join(k for k in second.kinds if k in first.kinds)} request with "
+            f"different outcomes ({first.outcome} vs {second.outcome}) at the same "
+            f"priority {second.priority} and specificity {second.specificity}",
+            second.loc,
+            hint="give one of them a higher priority",
+            rule_id=second.id,
+        )
+    if found >= MAX_CONFLICTS:
+        b.problem(
+            "precedence-conflict",
+            f"stopped after {MAX_CONFLICTS} precedence conflicts",
+            None,
+            hint="fix these and load the pack again",
+            rule_id="",
+        )
     if b.problems:
         return None
     default_outcome = info.get("default_outcome")

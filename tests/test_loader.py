@@ -211,7 +211,9 @@ def only(problems: list[Problem], code: str) -> Problem:
 
 
 def test_loads_a_valid_pack(tmp_path: Path) -> None:
-    root = write_pack(tmp_path / "pack", messages_ftl="hello = Hello { $item_name }!\nbye = Bye\n")
+    root = write_pack(
+        tmp_path / "pack", messages_ftl="denied = No { $item_name }!\nno-offers = Bye\n"
+    )
     pack = load_pack(root)
     assert pack.store.name == "Test Store"
     assert pack.default_outcome == "denied"
@@ -241,8 +243,8 @@ def test_loads_a_valid_pack(tmp_path: Path) -> None:
     assert question is not None and question.variables == ("item_name",)
     assert pack.facts["item_opened"].field == "order.items[].condition"
     assert pack.sections["returns"].file == "returns.yaml"
-    assert pack.messages["hello"].source == "Hello { $item_name }!"
-    assert pack.messages["hello"].variables == ("item_name",)
+    assert pack.messages["denied"].source == "No { $item_name }!"
+    assert pack.messages["denied"].variables == ("item_name",)
     (example,) = pack.examples
     assert example.request == {
         "kind": "return",
@@ -388,6 +390,7 @@ CASES = [
         _more(rule("MOR-A-001", kinds="*k")),
         "more.yaml",
         "*k",
+        "MOR-A-001",
     ),
     Case(
         "unknown-key",
@@ -449,7 +452,7 @@ CASES = [
         "template-syntax",
         _more(rule("MOR-A-001", text='"Sorry { $item_name."')),
         "more.yaml",
-        '"Sorry',
+        '."',  # the caret points at the spot inside the text, not at its start
         "MOR-A-001",
     ),
     Case(
@@ -632,12 +635,13 @@ def test_only_variable_placeholders_are_allowed(tmp_path: Path, pattern: str) ->
 
 
 def test_ftl_problems_are_located(tmp_path: Path) -> None:
-    ftl = "hello = Hi { $nobody }\nbroken = { $item_name\nbye = Bye\n"
+    ftl = "denied = Hi { $nobody }\ngranted = { $item_name\nno-offers = Bye\n"
     problems = problems_of(write_pack(tmp_path / "pack", messages_ftl=ftl))
     assert [(p.code, p.where) for p in problems] == [
         ("unknown-placeholder", "messages.ftl:1:1"),
-        ("template-syntax", "messages.ftl:3:1"),
+        ("template-syntax", "messages.ftl:2:22"),  # in the broken message, not the next one
     ]
+    assert "message 'granted'" in problems[1].message
 
 
 def test_conflicts_name_both_rules(tmp_path: Path) -> None:
@@ -702,3 +706,156 @@ def test_generated_pack_of_10000_rules_loads(tmp_path: Path, outcomes: tuple[str
     pack = load_pack(generated_pack(tmp_path / "big", 10_000, outcomes))
     assert len(pack.rules) == 10_000
     assert pack.rules[-1].id == "GEN-R-09999"
+
+
+# --------------------------------------------------------------------------- regressions
+
+
+def test_empty_comparison_mapping_is_reported_not_dropped(tmp_path: Path) -> None:
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", when="{reason: {}}")))
+    problem = only(problems_of(root), "wrong-type")
+    assert problem.message == "the test on 'reason' is empty"
+    assert "reason: {eq: changed_mind}" in problem.hint
+
+
+@pytest.mark.parametrize("when", ["{}", "{all: []}", "{any: []}"])
+def test_empty_conditions_are_errors_with_hints(tmp_path: Path, when: str) -> None:
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", when=when)))
+    problem = only(problems_of(root), "wrong-type")
+    assert problem.hint and problem.rule_id == "MOR-A-001"
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("NO", 'quote it: "NO"'), ("012", 'quote it: "012"'), ("12:30", 'quote it: "12:30"')],
+)
+def test_offer_change_values_get_strict_scalar_checks(
+    tmp_path: Path, value: str, hint: str
+) -> None:
+    extra = f"offers:\n  - kind: x\n    change: {{resolution: {value}}}\n    text: Y\n"
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", extra=extra)))
+    assert hint in only(problems_of(root), "wrong-type").hint
+
+
+@pytest.mark.parametrize("value", [".nan", "NO", "012", ".inf"])
+def test_example_request_values_get_strict_scalar_checks(tmp_path: Path, value: str) -> None:
+    examples = (
+        f"- name: x\n  outcome: denied\n  rule: MOR-A-001\n"
+        f"  request: {{kind: return, order: {{total: {value}}}}}\n"
+    )
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001"), examples=examples))
+    only(problems_of(root), "wrong-type")
+
+
+def test_offer_change_decimals_are_decimal(tmp_path: Path) -> None:
+    extra = "offers:\n  - kind: x\n    change: {details.current_price: 12.50}\n    text: Y\n"
+    pack = load_pack(write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", extra=extra))))
+    offer = next(r for r in pack.rules if r.id == "MOR-A-001").offers[0]
+    assert offer.change == (("details.current_price", Decimal("12.50")),)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "hint"),
+    [
+        ("{resolutoin: refund}", "unknown-key", "did you mean 'resolution'?"),
+        ("{details.new_dat: 2026-01-01}", "unknown-key", "did you mean 'new_date'?"),
+        ("{resolution: refnd}", "unknown-enum-value", "did you mean 'refund'?"),
+        ("{kind: cancl}", "unknown-enum-value", "did you mean 'cancel'?"),
+    ],
+)
+def test_offer_change_paths_and_values_follow_the_request_model(
+    tmp_path: Path, change: str, code: str, hint: str
+) -> None:
+    extra = f"offers:\n  - kind: x\n    change: {change}\n    text: Y\n"
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", extra=extra)))
+    assert only(problems_of(root), code).hint == hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("when: {", "when: !!python/object:os.system {"),
+        ("kinds: [", "kinds: !!set ["),
+        ("citation: {", "citation: !!omap {"),
+        ("citation: {", "citation: !custom {"),
+        ("title: A", "title: !!python/name:os.system A"),
+    ],
+)
+def test_explicit_yaml_tags_are_refused_on_every_node(tmp_path: Path, old: str, new: str) -> None:
+    body = rule("MOR-A-001").replace(old, new)
+    problem = only(problems_of(write_pack(tmp_path / "pack", more=area(body))), "tag-not-allowed")
+    assert problem.hint == "remove the tag; policy files use plain YAML"
+    assert problem.rule_id == "MOR-A-001"
+
+
+def test_non_specific_tag_is_allowed(tmp_path: Path) -> None:
+    load_pack(write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text='! "No."'))))
+
+
+@pytest.mark.parametrize("nested", ["[" * 1000 + "]" * 1000, "{not: " * 500 + "{a: 1}" + "}" * 500])
+def test_deep_nesting_is_reported_not_a_recursion_error(tmp_path: Path, nested: str) -> None:
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", when=nested)))
+    problem = only(problems_of(root), "nesting-too-deep")
+    assert problem.where.startswith("more.yaml:6:") and problem.rule_id == "MOR-A-001"
+
+
+def test_precedence_conflicts_are_reported_with_other_problems(tmp_path: Path) -> None:
+    rules = rule("MOR-A-001", outcome="granted") + rule("MOR-A-002") + rule("MOR-A-003", kinds="[]")
+    codes = {p.code for p in problems_of(write_pack(tmp_path / "pack", more=area(rules)))}
+    assert codes == {"precedence-conflict", "wrong-type"}
+
+
+def test_fluent_syntax_error_points_into_the_broken_message(tmp_path: Path) -> None:
+    ftl = "granted = { $item_name\n\n\ndenied = fine\n"
+    problem = only(problems_of(write_pack(tmp_path / "pack", messages_ftl=ftl)), "template-syntax")
+    assert problem.where == "messages.ftl:1:22"
+    assert "message 'granted'" in problem.message
+
+
+def test_fluent_syntax_error_in_block_text_points_at_its_line(tmp_path: Path) -> None:
+    text = "|-\n    First line.\n    Then { $item_name oops\n    end."
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=text)))
+    assert only(problems_of(root), "template-syntax").where.startswith("more.yaml:10:")
+
+
+def test_misspelled_ftl_message_id_is_reported(tmp_path: Path) -> None:
+    ftl = "granted-retrun = Yes.\noffer-supervisor-review = A supervisor can look.\n"
+    problem = only(problems_of(write_pack(tmp_path / "pack", messages_ftl=ftl)), "unknown-key")
+    assert problem.hint == "did you mean 'granted-return'?"
+
+
+def test_supervisor_message_id_matches_alternatives() -> None:
+    from policylib import alternatives, loader
+
+    assert loader.SUPERVISOR_MESSAGE == alternatives.SUPERVISOR_MESSAGE
+
+
+@pytest.mark.parametrize(
+    ("field", "code"),
+    [
+        ("not a path!! {}", "wrong-type"),
+        ("order.itemz[].condition", "unknown-key"),
+        ("order.items.condition", "wrong-type"),
+        ("order.items[].conditon", "unknown-key"),
+        ("order", "wrong-type"),
+    ],
+)
+def test_fact_field_must_resolve_in_the_request_model(
+    tmp_path: Path, field: str, code: str
+) -> None:
+    facts = FACTS.replace("field: order.items[].condition", f'field: "{field}"')
+    only(problems_of(write_pack(tmp_path / "pack", facts=facts)), code)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example", "//x.example"])
+def test_store_policy_url_must_be_http(tmp_path: Path, url: str) -> None:
+    policy = POLICY.replace("  locale: en_US\n", f'  locale: en_US\n  policy_url: "{url}"\n')
+    only(problems_of(write_pack(tmp_path / "pack", policy=policy)), "bad-store")
+
+
+def test_long_excerpt_lines_are_cut_around_the_caret(tmp_path: Path) -> None:
+    when = "{reason: " + "x" * 300 + "}"
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", when=when)))
+    problem = only(problems_of(root), "unknown-enum-value")
+    line, caret = problem.excerpt.splitlines()
+    assert len(line) <= 126 and caret.endswith("^")
