@@ -196,6 +196,8 @@ def explain(
     source = "<stdin>" if request == "-" else request
     with _reported(source):
         data = _read_request(request)
+    if not data.strip():
+        _fail(f"{source} is empty: expected a request as a JSON object")
     policy = _load(rules)
     with _reported(source):
         decision = policy.evaluate(data, now=now)
@@ -214,6 +216,8 @@ def check(directory: str | None) -> None:
     the rule id, a hint and the source line.
     """
     name = _pack_name(directory)
+    if directory is not None and not os.path.exists(directory):
+        _fail(f"{directory}: no such file or directory")
     try:
         policy = load_policy(directory)
     except PolicyError as exc:
@@ -371,7 +375,24 @@ def _example_clock(policy: Policy, data: bytes) -> datetime | None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``policylib`` command (and ``python -m policylib``)."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="policylib")
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="policylib",
+            standalone_mode=False,
+        )
+    except click.UsageError as exc:  # a bad option or argument: one line, like every error
+        hint = f" (see 'policylib {exc.ctx.command_path.split()[-1]} --help')" if exc.ctx else ""
+        if exc.ctx and exc.ctx.command_path == "policylib":
+            hint = " (see 'policylib --help')"
+        click.echo(f"policylib: error: {exc.format_message()}{hint}", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.Abort:
+        click.echo("policylib: aborted", err=True)
+        raise SystemExit(EXIT_ERROR) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -174,12 +174,6 @@ def test_check_broken_pack_lists_every_problem(tmp_path: Path) -> None:
     assert "^" in out  # the caret excerpt under the spot
 
 
-def test_check_missing_pack_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    result = run("check", str(tmp_path / "nothing-here"))
-    assert result.exit_code == 1
-    assert "missing-file" in result.stdout
-
-
 # --------------------------------------------------------------------------- demo
 
 
@@ -287,3 +281,28 @@ def test_python_dash_m(pack_dir: Path, fresh: str, tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert failed.stderr.startswith("policylib: error: ")
     assert "Traceback" not in failed.stderr
+
+
+def test_bad_option_is_one_line_with_exit_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "policylib", "explain", "--format", "xml", "x.json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("policylib: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Usage:" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_empty_stdin_says_so() -> None:
+    result = CliRunner().invoke(cli, ["explain", "-"], input="")
+    assert result.exit_code == 2
+    assert "empty" in result.output
+
+
+def test_check_of_a_missing_path_is_an_error_not_a_problem_list() -> None:
+    result = CliRunner().invoke(cli, ["check", "/no/such/pack"])
+    assert result.exit_code == 2
