@@ -120,6 +120,7 @@ apology-partial = I'm sorry about this, and we'll put right what we can.
 needs-info = before I can answer, I need to know one thing:
 needs-info-chat = one quick question before I can answer:
 needs-info-because = It matters because { $because }.
+needs-info-depends = Your answer changes what we can offer you.
 needs-info-next = Once I know, I can give you a full answer.
 
 question-generic = Could you tell us the { $fact_label }?

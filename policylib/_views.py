@@ -217,6 +217,9 @@ _ANSWERED: dict[str, re.Pattern[str]] = {
     ),
     "partial": re.compile(r"\b(we can|we'll)\b.*\bbut\b", re.I),
     "granted-cancel": re.compile(r"\b(is|are|has been|have been|now) (cancelled|canceled)\b", re.I),
+    "partial-cancel": re.compile(
+        r"\b(is|are|has been|have been|now) (cancelled|canceled)\b.*\bbut\b", re.I
+    ),
     "granted-delivery_estimate": re.compile(r"\b(arrive|arrives|arriving|delivered)\b", re.I),
 }
 # A granted text that opens with what we'll do joins the headline: "Good news: we can ...".
@@ -378,10 +381,15 @@ def _ask(decision: Decision, book: Phrasebook, lead_in: str) -> _Block:
 
 
 def _why_asked(decision: Decision, book: Phrasebook) -> list[str]:
-    """Why the question matters and what happens once it is answered."""
+    """Why the question matters and what happens once it is answered.
+
+    The rule waiting on the answer says what is at stake, but only when the asked fact is
+    all it is waiting for: a rule that also waits on other things (a late-delivery rule
+    asked about a towel's reason) would explain something the customer never raised.
+    """
     why: list[str] = []
     reason = next(iter(decision.reasons), None)
-    if reason is not None and reason.why:
+    if reason is not None and reason.why and _waits_only_on_question(decision, reason):
         title = reason.title.strip().rstrip(".")
         because = reason.why.strip()
         if _plain_title(title) and not _overlaps(title, _first_sentence(because)):
@@ -392,8 +400,22 @@ def _why_asked(decision: Decision, book: Phrasebook) -> list[str]:
             why.append(
                 book.get("needs-info-because", {"because": _lower_first(because.rstrip("."))})
             )
+    elif decision.questions:
+        why.append(book.get("needs-info-depends"))
     why.append(book.get("needs-info-next"))
     return [w for w in why if w]
+
+
+def _waits_only_on_question(decision: Decision, reason: Reason) -> bool:
+    """Whether the asked fact is the only thing the reason's rule is waiting for."""
+    if not decision.questions:
+        return True
+    asked = decision.questions[0].fact
+    for trace in decision.trace:
+        if trace.rule_id == reason.rule_id and trace.status == "unknown":
+            waiting = {c.fact for c in trace.conditions if c.status == "unknown"}
+            return waiting == {asked} if waiting else True
+    return True
 
 
 def _overlaps(title: str, sentence: str) -> bool:
@@ -413,10 +435,32 @@ def _plain_title(title: str) -> bool:
 
 
 def _offer_blocks(story: _Story, limit: int | None = None) -> list[_Block]:
-    """The options' lead-in and the list of options (none without options)."""
+    """The options' lead-in and the list of options (none without options).
+
+    When every option ends with the same sentence (the granting rule's words, say "There's
+    no charge for the change."), it is said once, under the list, not in every line.
+    """
     if not story.offers:
         return []
-    return [_p(story.offers_lead), _ul([o] for o in story.offers[:limit])]
+    offers, shared = _shared_ending(story.offers[:limit])
+    blocks = [_p(story.offers_lead), _ul([o] for o in offers)]
+    if shared:
+        blocks.append(_p(shared))
+    return blocks
+
+
+def _shared_ending(offers: Sequence[str]) -> tuple[list[str], str]:
+    """The offers without a last sentence several of them share, and that sentence."""
+    split = [_sentences(o) for o in offers]
+    endings = [parts[-1] for parts in split if len(parts) >= 2]
+    shared = next((e for e in endings if endings.count(e) >= 2), "")
+    if not shared:
+        return list(offers), ""
+    out = [
+        " ".join(parts[:-1]) if len(parts) >= 2 and parts[-1] == shared else " ".join(parts)
+        for parts in split
+    ]
+    return out, shared
 
 
 def _customer(decision: Decision, book: Phrasebook) -> list[_Block]:
@@ -448,7 +492,10 @@ def _chat(decision: Decision, book: Phrasebook) -> list[_Block]:
     answer = story.opening or (sentences.pop(0) if sentences else "")
     first = f"{story.greeting} {_lower_first(answer)}".strip()
     second = sentences[0] if sentences else ""
-    return [_p(first if not second else f"{first} {second}"), *_offer_blocks(story, 4)]
+    blocks = [_p(first if not second else f"{first} {second}"), *_offer_blocks(story, 4)]
+    if story.link:
+        blocks.append(_p(story.link_lead, _Run(story.link, url=story.link)))
+    return blocks
 
 
 # --------------------------------------------------------------------------- the agent view

@@ -21,7 +21,7 @@ good-news = Good news:
 
 partial = We can do part of what you asked.
 partial-return = We can take this return, but we can't refund all of it.
-partial-exchange = We can exchange part of this order.
+partial-exchange = We can exchange this, but not for its full price.
 partial-cancel = We can cancel this, but we can't refund all of it.
 partial-change_delivery = We can make part of that change to your delivery.
 partial-price_adjustment = We can adjust part of the price.

@@ -1012,3 +1012,102 @@ def test_bundled_common_ftl_matches_ids_the_renderer_knows() -> None:
         assert not isinstance(entry, fl.Junk), entry.content
         if isinstance(entry, fl.Message):
             assert entry.id.name in known, f"{entry.id.name} is not a phrase the renderer uses"
+
+
+# --------------------------------------------------------------------------- the bundled voice
+
+_NOW = "2026-11-20T15:00:00-05:00"
+
+
+def _bundled(request: dict[str, Any]) -> Any:
+    import policylib
+
+    return policylib.load_policy().evaluate({"requested_at": _NOW, **request})
+
+
+def _delivered(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "return",
+        "customer": {"name": "Ann Lee"},
+        "order": {
+            "id": "HH-1",
+            "placed_at": "2026-11-02T08:30:00-05:00",
+            "status": "delivered",
+            "delivered_at": "2026-11-10T13:30:00-05:00",
+            "items": [{"sku": "S-1", "price": "79.00", **item}],
+        },
+        **extra,
+    }
+
+
+def test_needs_info_does_not_explain_an_unrelated_rule() -> None:
+    lamp = {"name": "ceramic table lamp", "category": "lighting", "condition": "unopened"}
+    decision = _bundled(_delivered(lamp))
+    assert decision.outcome.value == "needs_info"
+    text = decision.render()
+    assert "shipping" not in text.split("?", 1)[1]  # no late-delivery rule as the reason
+    assert "changes what we can offer" in text
+
+
+def test_needs_info_explains_the_rule_waiting_only_on_the_question() -> None:
+    seat = {"name": "toilet seat", "category": "bath", "tags": ["hygiene"]}
+    text = _bundled(_delivered(seat, reason="changed_mind")).render()
+    assert "It matters because" in text
+
+
+def test_an_option_ending_shared_by_several_is_said_once() -> None:
+    request = {
+        "kind": "change_delivery",
+        "customer": {"name": "Ann Lee"},
+        "order": {
+            "id": "HH-2",
+            "placed_at": "2026-11-09T19:40:00-05:00",
+            "status": "processing",
+            "items": [{"sku": "D-1", "name": "dresser", "category": "furniture", "price": 899}],
+            "delivery": {"scheduled_date": "2026-11-24"},
+        },
+        "details": {"new_date": "2026-11-29"},
+    }
+    decision = _bundled(request)
+    assert decision.outcome.value == "denied"
+    for audience in ("customer", "chat"):
+        text = decision.render(audience)
+        assert text.count("There's no charge for the change.") == 1
+        assert "We can deliver on Monday, November 30 instead." in text
+
+
+def test_chat_ends_with_the_policy_link() -> None:
+    lamp = {"name": "lamp", "category": "lighting", "condition": "unopened"}
+    text = _bundled(_delivered(lamp, reason="changed_mind")).render("chat")
+    assert text.splitlines()[-1].startswith("You can read our full policy")
+
+
+def test_customer_goodwill_offer_names_no_amount_but_the_agent_sees_it() -> None:
+    rug = {"name": "rug", "category": "rugs", "final_sale": True, "condition": "opened"}
+    decision = _bundled(_delivered(rug, reason="changed_mind"))
+    assert "$" not in decision.render().split("instead:", 1)[1]
+    assert "$7.90" in decision.render("agent")
+
+
+def test_a_partial_cancellation_is_not_announced_twice() -> None:
+    request = {
+        "kind": "cancel",
+        "customer": {"name": "Ann Lee"},
+        "order": {
+            "id": "HH-3",
+            "placed_at": "2026-11-12T11:00:00-05:00",
+            "status": "in_production",
+            "items": [
+                {
+                    "sku": "SOFA",
+                    "name": "custom sofa",
+                    "category": "furniture",
+                    "tags": ["custom_made"],
+                    "price": "1899.00",
+                }
+            ],
+        },
+    }
+    text = _bundled(request).render()
+    assert "can't refund all of it" not in text
+    assert "Your order is cancelled, but" in text
