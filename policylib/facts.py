@@ -265,6 +265,16 @@ def _custom_deposit(ctx: FactContext) -> Any:
     return _money(custom * ctx.setting("custom_deposit_percent", 25) / 100)
 
 
+@_register("custom_refund", "money")
+def _custom_refund(ctx: FactContext) -> Any:
+    """What comes back when a made-to-order order is cancelled after production starts:
+    the order total less the deposit (the two always add up to the total)."""
+    total, deposit = _order_total(ctx), _custom_deposit(ctx)
+    if total is None or deposit is None:
+        return None
+    return total - deposit
+
+
 @_register("hours_since_order", "decimal")
 def _hours_since_order(ctx: FactContext) -> Any:
     """Hours between placing the order and the request."""

@@ -280,7 +280,7 @@ class Policy:
     def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
         fill = self.renderer.fill
         if verdict.outcome == "needs_info" and verdict.blocking:
-            blocking = verdict.blocking[0]
+            blocking = self._asking_rule(verdict)
             why = fill(blocking.why, formatted) if blocking.why else ""
             return [self._reason(blocking, "needs_info", "", why)]
         rule = verdict.rule
@@ -289,6 +289,17 @@ class Policy:
             return [self._reason(None, verdict.outcome, text, "")]
         why = fill(rule.why, formatted) if rule.why else ""
         return [self._reason(rule, rule.outcome, fill(rule.text, formatted), why)]
+
+    def _asking_rule(self, verdict: Verdict) -> Rule:
+        """The blocking rule that explains the question best: one that waits on the asked
+        fact and nothing else it tests is unknown, else the first blocking rule."""
+        asked = verdict.missing[0] if verdict.missing else ""
+        unknown = set(verdict.missing)
+        for rule in verdict.blocking:
+            waiting = unknown.intersection(self._tested[rule.id])
+            if waiting == {asked}:
+                return rule
+        return verdict.blocking[0]
 
     def _question(self, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
         name = verdict.missing[0]
