@@ -133,6 +133,7 @@ offers-granted-cancel = There's nothing else you need to do. If it's ever useful
 offers-escalate = In the meantime, here's what we can do:
 offers-needs_info = In the meantime, here's what we can do:
 
+offer-for-item = For the { $item_name }: { $offer }
 no-offers = If you think we've missed something, just reply and we'll take another look.
 
 policy-link = You can read our full policy on { $policy_section } here:

@@ -23,7 +23,15 @@ from urllib.parse import urlsplit
 
 from policylib._phrases import UNKNOWN, Phrasebook, format_day, format_money, join_words
 from policylib.language import COMPARISON_OPS
-from policylib.model import Decision, DecisionContext, Outcome, Reason, RequestKind, RuleTrace
+from policylib.model import (
+    Alternative,
+    Decision,
+    DecisionContext,
+    Outcome,
+    Reason,
+    RequestKind,
+    RuleTrace,
+)
 
 __all__ = ["VIEWS", "Audience", "Format", "View", "serialize"]
 
@@ -351,7 +359,7 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
     elif outcome == "granted" and kind != "cancel" and _WE_CAN.match(first):
         opening = book.get("good-news")
         paragraphs[0] = _lower_first(paragraphs[0])
-    offers = _unique(a.text for a in decision.alternatives)[:_MAX_OFFERS]
+    offers = _unique(_offer_text(a, book) for a in decision.alternatives)[:_MAX_OFFERS]
     offers_lead = ""
     if offers:
         offers_lead = book.first((f"offers-{outcome}-{kind}", f"offers-{outcome}", "offers-denied"))
@@ -369,6 +377,17 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
             else book.get("policy-link-general")
         )
     return _Story(greeting, opening, paragraphs, offers_lead, offers, closing, link_lead, link)
+
+
+def _offer_text(alternative: Alternative, book: Phrasebook) -> str:
+    """An offer as the customer reads it; in a reply about several items, naming its item."""
+    if not alternative.item:
+        return alternative.text
+    text = alternative.text
+    first_word = text.split(" ", 1)[0]
+    ordinary = first_word != "I" and (len(first_word) == 1 or first_word[1:].islower())
+    offer = text[:1].lower() + text[1:] if ordinary else text  # "A supervisor" -> "a supervisor"
+    return book.get("offer-for-item", {"item_name": alternative.item, "offer": offer}) or text
 
 
 def _ask(decision: Decision, book: Phrasebook, lead_in: str) -> _Block:
