@@ -451,7 +451,7 @@ def _axes_that_matter(request: Request, verdict: Verdict, pack: Pack) -> frozens
     the axes read by the other rules of the kind are worth a probe. Rules the engine's
     index kept out of the trace count too: a change could bring them in.
     """
-    skipped = {r.rule.id for r in verdict.trace or () if r.status == "skipped"}
+    skipped = {r.rule_id for r in verdict.trace or () if r.status == "skipped"}
     axes_by_rule = _rule_axes(pack)
     kind = request.kind.value
     axes: set[str] = set()

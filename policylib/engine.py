@@ -27,16 +27,15 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Literal, Protocol
 
 from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
+from policylib.model import ConditionTrace, Outcome, RuleTrace
 
 __all__ = [
     "GRANTING",
-    "CondResult",
     "Engine",
     "Pending",
-    "RuleResult",
     "Verdict",
     "evaluate_condition",
     "settle",
@@ -61,26 +60,6 @@ _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-class CondResult(NamedTuple):
-    """One comparison as evaluated: what was required, what the request had, and the result.
-
-    A tuple, not a dataclass: the trace builds dozens per request on the hot path.
-    """
-
-    fact: str
-    op: str
-    required: Any
-    actual: Any
-    status: str  # held | failed | unknown
-
-
-class RuleResult(NamedTuple):
-    rule: Rule
-    status: str  # held | failed | unknown | skipped (ranked below the deciding rule)
-    conditions: tuple[CondResult, ...]
-    decided: bool = False
-
-
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the engine decided for one set of facts.
@@ -99,7 +78,7 @@ class Verdict:
     missing: tuple[str, ...] = ()
     blocking: tuple[Rule, ...] = ()
     would_be: str = ""
-    trace: tuple[RuleResult, ...] | None = None
+    trace: tuple[RuleTrace, ...] | None = None
 
 
 # --------------------------------------------------------------------------- conditions
@@ -192,20 +171,27 @@ def _flat(cond: Condition) -> tuple[tuple[str, Callable[[Any, Any], bool], Any],
     )
 
 
-def _trace(cond: Condition, facts: Mapping[str, Any], out: list[CondResult]) -> Tri:
+def _trace(
+    cond: Condition,
+    facts: Mapping[str, Any],
+    out: list[ConditionTrace],
+    labels: Mapping[str, str],
+) -> Tri:
     """Evaluate without short-circuit, recording every comparison."""
     if isinstance(cond, Compare):
+        label = labels.get(cond.fact, cond.fact)
         actual = facts.get(cond.fact)
         if actual is None:
-            out.append(CondResult(cond.fact, cond.op, cond.value, None, "unknown"))
+            out.append(ConditionTrace(cond.fact, label, cond.op, cond.value, None, "unknown"))
             return None
         held = bool(_ORDERED[cond.op](actual, _freeze(cond.op, cond.value)))
-        out.append(CondResult(cond.fact, cond.op, cond.value, actual, "held" if held else "failed"))
+        status: Literal["held", "failed"] = "held" if held else "failed"
+        out.append(ConditionTrace(cond.fact, label, cond.op, cond.value, actual, status))
         return held
     if isinstance(cond, Not):
-        inner = _trace(cond.item, facts, out)
+        inner = _trace(cond.item, facts, out, labels)
         return None if inner is None else not inner
-    results = [_trace(item, facts, out) for item in cond.items]
+    results = [_trace(item, facts, out, labels) for item in cond.items]
     if isinstance(cond, All):
         if False in results:
             return False
@@ -215,25 +201,28 @@ def _trace(cond: Condition, facts: Mapping[str, Any], out: list[CondResult]) -> 
     return None if None in results else False
 
 
+_FlatTrace = tuple[tuple[str, str, str, Any, Callable[[Any, Any], bool], Any], ...]
+"""Per comparison of a flat rule: fact, label, op, required value, test, frozen constant."""
+
+
 def _trace_flat(
-    compares: tuple[tuple[str, str, Any, Callable[[Any, Any], bool], Any], ...],
-    facts: Mapping[str, Any],
-) -> tuple[str, tuple[CondResult, ...]]:
+    compares: _FlatTrace, facts: Mapping[str, Any]
+) -> tuple[Literal["held", "failed", "unknown"], list[ConditionTrace]]:
     """``_trace`` for a flat conjunction, without recursion (the common case)."""
     get = facts.get
     out = []
     failed = unknown = False
-    for name, op, value, fn, const in compares:
+    for name, label, op, value, fn, const in compares:
         actual = get(name)
         if actual is None:
-            out.append(CondResult(name, op, value, None, "unknown"))
+            out.append(ConditionTrace(name, label, op, value, None, "unknown"))
             unknown = True
         elif fn(actual, const):
-            out.append(CondResult(name, op, value, actual, "held"))
+            out.append(ConditionTrace(name, label, op, value, actual, "held"))
         else:
-            out.append(CondResult(name, op, value, actual, "failed"))
+            out.append(ConditionTrace(name, label, op, value, actual, "failed"))
             failed = True
-    return ("failed" if failed else "unknown" if unknown else "held"), tuple(out)
+    return ("failed" if failed else "unknown" if unknown else "held"), out
 
 
 class Pending(Protocol):
@@ -280,7 +269,12 @@ def settle(
     )
 
 
-_STATUS = {True: "held", False: "failed", None: "unknown"}
+_STATUS: dict[Tri, Literal["held", "failed", "unknown"]] = {
+    True: "held",
+    False: "failed",
+    None: "unknown",
+}
+_OUTCOMES = {o.value: o for o in Outcome}
 
 
 # --------------------------------------------------------------------------- compiled rules
@@ -289,7 +283,7 @@ _STATUS = {True: "held", False: "failed", None: "unknown"}
 class _Compiled:
     __slots__ = ("facts", "flat", "flat_trace", "outcome", "rank", "rule", "test", "verdict")
 
-    def __init__(self, rule: Rule, rank: int) -> None:
+    def __init__(self, rule: Rule, rank: int, labels: Mapping[str, str]) -> None:
         self.rule = rule
         self.rank = rank
         self.outcome = rule.outcome
@@ -298,7 +292,14 @@ class _Compiled:
             None
             if self.flat is None
             else tuple(
-                (c.fact, c.op, c.value, _ORDERED[c.op], _freeze(c.op, c.value))
+                (
+                    c.fact,
+                    labels.get(c.fact, c.fact),
+                    c.op,
+                    c.value,
+                    _ORDERED[c.op],
+                    _freeze(c.op, c.value),
+                )
                 for c in comparisons(rule.when)
             )
         )
@@ -338,9 +339,9 @@ class _KindTable:
 
     __slots__ = ("all", "by_value", "index_fact", "wildcard")
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], labels: Mapping[str, str]) -> None:
         ordered = sorted(rules, key=_precedence_key)
-        compiled = [_Compiled(rule, rank) for rank, rule in enumerate(ordered)]
+        compiled = [_Compiled(rule, rank, labels) for rank, rule in enumerate(ordered)]
         self.all: tuple[_Compiled, ...] = tuple(compiled)
         self.index_fact = _index_fact(ordered)
         self.by_value: dict[Any, tuple[_Compiled, ...]] = {}
@@ -371,7 +372,7 @@ class _KindTable:
             return self.all
 
 
-_EMPTY = _KindTable(())
+_EMPTY = _KindTable((), {})
 
 
 class Engine:
@@ -385,7 +386,8 @@ class Engine:
         for rule in pack.rules:
             for kind in rule.kinds:
                 by_kind.setdefault(kind, []).append(rule)
-        self._tables = {kind: _KindTable(rules) for kind, rules in by_kind.items()}
+        self.labels = {name: fact.label for name, fact in pack.facts.items()}
+        self._tables = {kind: _KindTable(rules, self.labels) for kind, rules in by_kind.items()}
 
     def facts_for(self, kind: str) -> tuple[str, ...]:
         """Every fact any rule of this kind reads (what needs deriving for a request)."""
@@ -446,21 +448,27 @@ class Engine:
         if table is None:
             return Verdict(verdict.outcome, verdict.rule, trace=())
         deciding = verdict.rule
-        results: list[RuleResult] = []
+        labels = self.labels
+        results: list[RuleTrace] = []
         passed = False
         for item in table.candidates(facts):
+            rule = item.rule
+            outcome = _OUTCOMES[rule.outcome]
             if passed:
                 # Below the deciding rule: never considered, so nothing to explain.
-                results.append(RuleResult(item.rule, "skipped", ()))
+                results.append(RuleTrace(rule.id, rule.title, outcome, rule.priority, "skipped"))
                 continue
+            conds: list[ConditionTrace]
             if item.flat_trace is not None:
                 status, conds = _trace_flat(item.flat_trace, facts)
             else:
-                out: list[CondResult] = []
-                status = _STATUS[_trace(item.rule.when, facts, out)]
-                conds = tuple(out)
-            results.append(RuleResult(item.rule, status, conds, item.rule is deciding))
-            passed = item.rule is deciding
+                conds = []
+                status = _STATUS[_trace(rule.when, facts, conds, labels)]
+            decided = rule is deciding
+            results.append(
+                RuleTrace(rule.id, rule.title, outcome, rule.priority, status, decided, conds)
+            )
+            passed = decided
         return Verdict(
             verdict.outcome,
             verdict.rule,

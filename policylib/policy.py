@@ -17,16 +17,15 @@ combined: the same outcome everywhere is that outcome; a mix of granted and not 
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from policylib.alternatives import find_alternatives, rank_alternatives
-from policylib.engine import GRANTING, Engine, RuleResult, Verdict
+from policylib.engine import GRANTING, Engine, Verdict
 from policylib.errors import BackendError, Problem, RuleError
 from policylib.explain import TextRenderer, render_decision
 from policylib.facts import BusinessCalendar, FactContext, derive_facts
@@ -35,7 +34,6 @@ from policylib.loader import load_pack
 from policylib.model import (
     Alternative,
     Citation,
-    ConditionTrace,
     Decision,
     DecisionContext,
     Outcome,
@@ -43,7 +41,6 @@ from policylib.model import (
     Reason,
     Request,
     RequestKind,
-    RuleTrace,
     parse_request,
 )
 
@@ -325,7 +322,7 @@ class Policy:
                     reasons.append(reason)
         alternatives = rank_alternatives([alt for part in parts for alt in part.alternatives])
         questions = asking[0].questions[:1] if asking else []
-        trace = [rt for part in parts for rt in _trace_models(part.verdict, self._labels)]
+        trace = [rt for part in parts for rt in part.verdict.trace or ()]
         # The agent's goodwill limit belongs to an item that was not granted, when any.
         first = next((p for p in parts if p.verdict.outcome not in GRANTING), parts[0])
         decision = Decision.model_construct(
@@ -400,57 +397,6 @@ def _combine_outcomes(outcomes: Sequence[str]) -> str:
     if "escalate" in distinct:
         return "escalate"
     return "denied"
-
-
-_PLAIN = frozenset({str, int, bool, type(None)})
-
-
-@functools.lru_cache(maxsize=8192, typed=True)
-def _required_json(value: Any) -> Any:
-    """``_jsonable`` for a rule's constant (hashable, and the same few again and again)."""
-    return _jsonable(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, frozenset | set | tuple | list):
-        return sorted(_jsonable(v) for v in value)
-    return str(value)
-
-
-def _trace_models(verdict: Verdict, labels: Mapping[str, str]) -> list[RuleTrace]:
-    out: list[RuleTrace] = []
-    results: Sequence[RuleResult] = verdict.trace or ()
-    for result in results:
-        rule = result.rule
-        conditions = [
-            ConditionTrace(
-                c.fact,
-                labels.get(c.fact, c.fact),
-                c.op,
-                _required_json(c.required),
-                _jsonable(c.actual),
-                c.status,  # type: ignore[arg-type]  # the engine's statuses are these literals
-            )
-            for c in result.conditions
-        ]
-        out.append(
-            RuleTrace(
-                rule.id,
-                rule.title,
-                _OUTCOMES[rule.outcome],
-                rule.priority,
-                result.status,  # type: ignore[arg-type]
-                result.decided,
-                conditions,
-            )
-        )
-    return out
 
 
 def load_policy(

@@ -174,7 +174,7 @@ def test_index_narrows_candidates_but_not_the_answer() -> None:
 def test_trace_records_every_condition_without_short_circuit() -> None:
     verdict = Engine(RETURNS).trace("return", {"days": 45, "hygiene": False, "opened": True})
     assert verdict.trace is not None
-    by_id = {r.rule.id: r for r in verdict.trace}
+    by_id = {r.rule_id: r for r in verdict.trace}
     hyg = by_id["HYG"]
     assert hyg.status == "failed"
     assert [c.status for c in hyg.conditions] == ["failed", "held"]  # second still evaluated
@@ -187,7 +187,7 @@ def _trace_text(verdict: Any) -> str:
     lines.append(f"missing: {', '.join(verdict.missing) or '-'}")
     for result in verdict.trace:
         mark = " <- decided" if result.decided else ""
-        lines.append(f"{result.rule.id} [{result.status}]{mark}")
+        lines.append(f"{result.rule_id} [{result.status}]{mark}")
         for c in result.conditions:
             lines.append(f"  {c.fact} {c.op} {c.required!r}: actual {c.actual!r} -> {c.status}")
     return "\n".join(lines) + "\n"
@@ -335,9 +335,10 @@ def test_trace_never_disagrees_with_decide(p: Pack, facts: dict[str, Any]) -> No
         cut = statuses.index("held") + 1
         assert statuses[cut:] == ["skipped"] * (len(statuses) - cut)
     three = {True: "held", False: "failed", None: "unknown"}
+    rules = {r.id: r for r in p.rules}
     for result in traced.trace:
         if result.status != "skipped":
-            assert result.status == three[evaluate_condition(result.rule.when, facts)]
+            assert result.status == three[evaluate_condition(rules[result.rule_id].when, facts)]
 
 
 @given(packs(), fact_maps)
