@@ -273,7 +273,7 @@ def verify_engine(
             if name == "trace":
                 decided = [x for x in verdict.trace or () if x.decided]
                 if len(decided) != (0 if verdict.rule is None else 1) or (
-                    decided and decided[0].rule is not verdict.rule
+                    decided and verdict.rule is not None and decided[0].rule_id != verdict.rule.id
                 ):
                     bad.append(f"trace: decided flags wrong for {r}")
     if bad:
@@ -313,6 +313,12 @@ def section_peers(peers: ModuleType, out_dir: Path, quick: bool) -> dict[str, An
         log("   " + zen_note)
     contenders.append(("policylib decide", partial(engine.decide, KIND), "policylib"))
     contenders.append(("policylib trace", partial(engine.trace, KIND), "policylib"))
+    try:  # the optional durable_rules backend, behind its guards (Python < 3.13)
+        durable = policylib.load_policy(path, engine="durable").engine
+        verify_engine(peers, durable, peers.MAIN_RULES, vreqs[:2_000], "PEER")
+        contenders.append(("policylib durable", partial(durable.decide, KIND), "policylib"))
+    except policylib.BackendError as exc:
+        log(f"   durable backend skipped: {exc}")
 
     verified_peers: dict[str, int] = {}
     for name, fn, origin in contenders:

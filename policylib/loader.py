@@ -11,7 +11,9 @@ keeps its position and its *plain vs quoted* style: a plain ``NO`` where text is
 an error telling the author to quote it, not a silent ``False``. Anchors, aliases, merge keys,
 duplicate keys, unknown keys and several documents in one file are refused. The strict
 reading itself is ``policylib._yaml``; the check that no two rules decide one request
-differently at the same precedence is ``policylib._conflicts``.
+differently at the same precedence is ``policylib._conflicts``; the Fluent text checks (rule
+texts and ``.ftl`` messages) are ``policylib._texts``, and the checks of request-model paths
+(a fact's ``field``, an offer's ``change``) are ``policylib._paths``.
 
 Problem codes (stable): yaml-syntax, duplicate-key, alias-not-allowed, tag-not-allowed,
 nesting-too-deep, unknown-key, missing-key, wrong-type, unknown-fact, bad-operator,
@@ -23,8 +25,6 @@ file-too-large, missing-file, bad-store, unknown-rule, internal-error.
 
 from __future__ import annotations
 
-import difflib
-import functools
 import gc
 import importlib
 import importlib.resources
@@ -33,23 +33,22 @@ import json
 import os
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
+from typing import Any, cast, get_args
 
 import yaml
-from fluent.syntax import FluentParser
-from fluent.syntax import ast as fl
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policylib import language as lang
 from policylib._conflicts import MAX_CONFLICTS, _find_conflicts
+from policylib._hints import _one_of, _suggest, shorten_text
+from policylib._paths import change_target, check_change_value, check_fact_field
+from policylib._texts import SUPERVISOR_MESSAGE as SUPERVISOR_MESSAGE  # tests compare it
+from policylib._texts import read_messages, read_pattern
 from policylib._yaml import (
     _BOOL,
     _FLOAT,
@@ -67,7 +66,7 @@ from policylib._yaml import (
     _Reader,
 )
 from policylib.errors import Problem, RuleError
-from policylib.model import Outcome, Request, RequestKind
+from policylib.model import Outcome, RequestKind
 
 __all__ = ["MAX_FILE_BYTES", "load_pack"]
 
@@ -76,7 +75,6 @@ MAX_FILE_BYTES = 1024 * 1024
 
 _RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\d*\])?(\.[a-z_][a-z0-9_]*(\[\d*\])?)*$")
 _INTEGER = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
@@ -106,36 +104,6 @@ _EXAMPLE_KEYS = ("name", "request", "request_file", "outcome", "rule", "now")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-def shorten_text(text: str, limit: int = 60) -> str:
-    """Text cut to ``limit`` characters with an ellipsis (values quoted into messages)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _one_of(choices: Iterable[str]) -> str:
-    return ", ".join(c if c else '""' for c in choices)
-
-
-_SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
-
-
-def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
-    """Variable names of a pattern that is plain text plus ``{ $name }`` placeholders only;
-    None when the Fluent parser must decide (other braces, special line starts)."""
-    if "{" in source or "}" in source:
-        rest = _SIMPLE_PLACEHOLDER.sub("", source)
-        if "{" in rest or "}" in rest:
-            return None
-    for line in lines[1:]:
-        if line.lstrip()[:1] in ("[", "*", "."):
-            return None
-    return _SIMPLE_PLACEHOLDER.findall(source)
 
 
 _EXCERPT = 120
@@ -176,121 +144,6 @@ def _example_value(info: _FactInfo) -> str:
     return _EXAMPLE_VALUES.get(info.type, "a value")
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The type under ``Annotated[...]`` and ``X | None``."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-            continue
-        if origin is Union or origin is UnionType:
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) == 1:
-                annotation = args[0]
-                continue
-        return annotation
-
-
-@dataclass
-class _Field:
-    """Where a dotted request path leads: its type, or what is wrong with it."""
-
-    type: Any = None
-    code: str = ""
-    problem: str = ""
-    hint: str = ""
-
-
-def _request_field(path: str, lists: bool) -> _Field:
-    """Resolves ``a.b[].c`` in the request model (``policylib.model.Request``); ``[]``
-    steps into a list's items and is allowed only with ``lists``."""
-    current: Any = Request
-    walked: list[str] = []
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        name, _, index = part.partition("[")
-        fields: dict[str, Any] = getattr(current, "model_fields", None) or {}
-        if not fields:
-            return _Field(
-                code="unknown-key",
-                problem=f"'{'.'.join(walked)}' is a single value; it has no field '{name}'",
-                hint=f"end the path at {'.'.join(walked)}",
-            )
-        if name not in fields:
-            shown = ".".join([*walked, name])
-            return _Field(
-                code="unknown-key",
-                problem=f"'{shown}' is not a request field",
-                hint=_suggest(name, fields) or f"fields here: {_one_of(sorted(fields))}",
-            )
-        walked.append(part)
-        current = _unwrap(fields[name].annotation)
-        if get_origin(current) is list:
-            if index and not lists:
-                return _Field(
-                    code="wrong-type",
-                    problem=f"'{'.'.join(walked)}' points into a list, which a change cannot do",
-                    hint="change a field outside the list",
-                )
-            if index:
-                current = _unwrap(get_args(current)[0])
-            elif i < len(parts) - 1:
-                return _Field(
-                    code="wrong-type",
-                    problem=f"'{'.'.join(walked)}' is a list",
-                    hint=f"write {name}[] to look inside each of its items",
-                )
-        elif index:
-            return _Field(
-                code="wrong-type",
-                problem=f"'{'.'.join(walked)}' is not a list",
-                hint=f"remove the [] after {name}",
-            )
-    if getattr(current, "model_fields", None):
-        return _Field(
-            code="wrong-type",
-            problem=f"'{path}' is a group of fields, not a single value",
-            hint=f"name one of its fields: {_one_of(sorted(current.model_fields))}",
-        )
-    return _Field(type=current)
-
-
-def _allowed_values(annotation: Any) -> tuple[str, ...]:
-    """The values a Literal or enum field takes; () for any other type."""
-    if get_origin(annotation) is Literal:
-        return tuple(str(a) for a in get_args(annotation))
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return tuple(str(e.value) for e in annotation)
-    return ()
-
-
-_MESSAGE_ID = re.compile(r"^\s*(-?[a-zA-Z][a-zA-Z0-9_-]*)\s*=")
-
-SUPERVISOR_MESSAGE = "offer-supervisor-review"
-"""The supervisor-review offer's message id (``alternatives.SUPERVISOR_MESSAGE``; the loader
-does not import the layers above it)."""
-
-
-@functools.cache
-def _message_ids() -> frozenset[str]:
-    """Every shared message id the renderer looks up: the English defaults' ids, each
-    outcome/kind headline, apology and offers lead-in id (``_views._story``), and the
-    supervisor-review offer. A pack message with any other id would never be shown."""
-    from policylib._phrases import DEFAULT_PHRASES  # heavy (Babel): only for .ftl files
-
-    ids = {
-        str(entry.id.name)
-        for entry in FluentParser().parse(DEFAULT_PHRASES).body
-        if isinstance(entry, fl.Message)
-    }
-    for outcome in _OUTCOMES:
-        ids.update((outcome, f"apology-{outcome}", f"offers-{outcome}"))
-        for kind in _KINDS:
-            ids.update((f"{outcome}-{kind}", f"offers-{outcome}-{kind}", f"partial-mixed-{kind}"))
-    ids.update(("partial-mixed", SUPERVISOR_MESSAGE))
-    return frozenset(ids)
-
-
 # --------------------------------------------------------------------------- the builder
 
 
@@ -314,8 +167,6 @@ class _Builder:
         # problems the YAML reader found before any rule was read: (index, file, line)
         self.unowned: list[tuple[int, str, int]] = []
         self.message_locs: dict[str, lang.Loc] = {}
-        self.fluent = FluentParser(with_spans=True)
-        self.constructor = SafeConstructor()
 
     # ---------------------------------------------------------------- reporting
 
@@ -730,208 +581,17 @@ class _Builder:
         source = self.text(node, what)
         if source is None:
             return None
-        loc = self.loc(node)
-        lines = source.split("\n")
-        simple = _simple_variables(source, lines)
-        if simple is not None:  # no need to run the Fluent parser on plain text
-            variables = self.known_variables(simple, loc, what)
-            return None if variables is None else lang.Message(source, variables, loc)
-        wrapped = "msg = " + "\n    ".join(lines) + "\n"
-        body = self.fluent.parse(wrapped).body
-        if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
-            detail = "it is not a single text"
-            where = loc
-            for entry in body:
-                if isinstance(entry, fl.Junk) and entry.annotations:
-                    ann = entry.annotations[0]
-                    detail = str(ann.message)
-                    if ann.span is not None and isinstance(node, ScalarNode):
-                        where = self.spot_in(node, lines, wrapped, ann.span.start) or loc
-                    break
-            self.problem(
-                "template-syntax",
-                f"{what} is not a valid Fluent pattern: {detail}",
-                where,
-                hint="placeholders look like { $fact_name }; avoid other braces, and lines "
-                "starting with [, * or .",
-            )
-            return None
-        variables = self.pattern_variables(body[0].value, loc, what)
-        if variables is None:
-            return None
-        return lang.Message(source=source, variables=variables, loc=loc)
-
-    def spot_in(
-        self, node: ScalarNode, lines: list[str], wrapped: str, offset: int
-    ) -> lang.Loc | None:
-        """Best effort: the file position of ``offset`` in the Fluent text ``wrapped`` built
-        from the scalar's ``lines`` ("msg = " + lines joined by a 4-space indent)."""
-        offset = min(offset, len(wrapped.rstrip()) - 1)
-        row = wrapped.count("\n", 0, offset)
-        col = offset - (wrapped.rfind("\n", 0, offset) + 1) - (6 if row == 0 else 4)
-        col = max(0, min(col, len(lines[row]) if row < len(lines) else 0))
-        at = sum(len(line) + 1 for line in lines[:row]) + col  # offset in the value
-        value = "\n".join(lines)
-        file_lines = self.lines.get(self.file, [])
-        first, last = node.start_mark.line, node.end_mark.line
-        if node.style in ("|", ">"):
-            # block scalar: content starts on the line after the indicator
-            content = file_lines[first + 1 : last + 1]
-            indents = [len(t) - len(t.lstrip(" ")) for t in content if t.strip()]
-            if not indents:
-                return None
-            indent = min(indents)
-            pos = 0
-            for n, text in enumerate(content):
-                piece = text[indent:] if text.strip() else ""
-                if piece and pos <= at <= pos + len(piece):
-                    return lang.Loc(self.file, first + 2 + n, indent + at - pos + 1)
-                pos += len(piece) + 1 if piece or node.style == "|" else 0
-            return None
-        if first != last or "\n" in value:
-            return None
-        raw = file_lines[first][node.start_mark.column : node.end_mark.column]
-        skip = 1 if node.style in ("'", '"') else 0
-        if raw[skip : skip + at] != value[:at]:
-            return None  # escapes before the spot: the columns do not line up
-        return lang.Loc(self.file, first + 1, node.start_mark.column + skip + at + 1)
-
-    def pattern_variables(
-        self, pattern: fl.Pattern, loc: lang.Loc, what: str
-    ) -> tuple[str, ...] | None:
-        names: list[str] = []
-        ok = True
-        for element in pattern.elements:
-            if isinstance(element, fl.TextElement):
-                continue
-            expr = element.expression if isinstance(element, fl.Placeable) else element
-            refused = ""
-            if isinstance(expr, fl.VariableReference):
-                names.append(str(expr.id.name))
-                continue
-            if isinstance(expr, fl.FunctionReference):
-                refused = f"functions ({expr.id.name}()) are not allowed"
-            elif isinstance(expr, fl.TermReference):
-                refused = f"terms (-{expr.id.name}) are not allowed"
-            elif isinstance(expr, fl.MessageReference):
-                refused = f"message references ({expr.id.name}) are not allowed"
-            elif isinstance(expr, fl.SelectExpression):
-                refused = "select expressions are not allowed"
-            elif isinstance(expr, (fl.StringLiteral, fl.NumberLiteral)):
-                refused = "literals inside { } are not allowed; write the text directly"
-            else:
-                refused = "only { $fact_name } placeholders are allowed"
-            self.problem(
-                "template-not-allowed",
-                f"{what}: {refused}",
-                loc,
-                hint="texts may only use { $fact_name }; values are formatted before they "
-                "reach the template",
-            )
-            ok = False
-        known = self.known_variables(names, loc, what)
-        return known if ok else None
-
-    def known_variables(
-        self, names: Iterable[str], loc: lang.Loc, what: str
-    ) -> tuple[str, ...] | None:
-        """The distinct names, in order, if each is a declared fact (else reported)."""
-        out: list[str] = []
-        ok = True
-        for name in names:
-            if name not in self.facts and self.have_facts:
-                self.problem(
-                    "unknown-placeholder",
-                    f"{what} names {{ ${name} }}, which is not a declared fact",
-                    loc,
-                    hint=_suggest(name, self.facts) or "declare the fact in facts.yaml",
-                )
-                ok = False
-            elif name not in out:
-                out.append(name)
-        return tuple(out) if ok else None
+        facts = self.facts if self.have_facts else None
+        lines = self.lines.get(self.file, [])
+        return read_pattern(source, node, self.loc(node), what, facts, lines, self.problem)
 
     def ftl(self, path: Path, rel: str, messages: dict[str, lang.Message]) -> None:
         text = self.read_text(path, rel)
         if text is None:
             return
         self.rule_id = ""
-        resource = self.fluent.parse(text)
-        known = _message_ids()
-
-        def at(offset: int) -> lang.Loc:
-            before = text[:offset]
-            line = before.count("\n") + 1
-            return lang.Loc(rel, line, offset - (before.rfind("\n") + 1) + 1)
-
-        for entry in resource.body:
-            start = entry.span.start if entry.span else 0
-            if isinstance(entry, fl.Junk):
-                offset, detail = start, "cannot parse this entry"
-                if entry.annotations:
-                    ann = entry.annotations[0]
-                    detail = str(ann.message)
-                    offset = ann.span.start if ann.span else start
-                # The parser reports a missing "}" where it gave up, often on the next
-                # message's line: keep the spot inside the broken entry's own text.
-                own = str(entry.content).rstrip()
-                last = start + max(len(own) - 1, 0)
-                offset = max(start, min(offset, last))
-                named = _MESSAGE_ID.match(own)
-                which = f" in message '{named.group(1)}'" if named else ""
-                self.problem(
-                    "template-syntax",
-                    f"Fluent syntax error{which}: {detail}",
-                    at(offset),
-                    hint="messages look like: id = Text with { $fact_name }",
-                )
-                continue
-            if isinstance(entry, fl.Term):
-                self.problem(
-                    "template-not-allowed",
-                    f"terms (-{entry.id.name}) are not supported in pack messages",
-                    at(start),
-                    hint="write a message instead: id = text",
-                )
-                continue
-            if not isinstance(entry, fl.Message):
-                continue  # comments
-            name = str(entry.id.name)
-            loc = at(start)
-            if name not in known:
-                self.problem(
-                    "unknown-key",
-                    f"message id '{name}' is not one policylib looks up",
-                    loc,
-                    hint=_suggest(name, known)
-                    or "see policylib._phrases.DEFAULT_PHRASES for the ids",
-                )
-                continue
-            if entry.attributes:
-                self.problem(
-                    "template-not-allowed",
-                    f"message '{name}' has attributes (.{entry.attributes[0].id.name}); "
-                    "they are not supported",
-                    loc,
-                    hint="make each attribute a message of its own",
-                )
-                continue
-            if entry.value is None:  # pragma: no cover - the parser makes this Junk
-                continue
-            span = entry.value.span
-            source = text[span.start : span.end] if span else ""
-            variables = self.pattern_variables(entry.value, loc, f"message '{name}'")
-            if name in self.message_locs:
-                self.problem(
-                    "duplicate-id",
-                    f"message '{name}' is defined twice (first at {self.message_locs[name]})",
-                    loc,
-                    hint="rename or remove one of them",
-                )
-                continue
-            self.message_locs[name] = loc
-            if variables is not None:
-                messages[name] = lang.Message(source=source, variables=variables, loc=loc)
+        facts = self.facts if self.have_facts else None
+        read_messages(text, rel, messages, self.message_locs, facts, self.problem)
 
     # ---------------------------------------------------------------- policy.yaml
 
@@ -1100,7 +760,7 @@ class _Builder:
         question = self.pattern(m["question"][1], f"{what} question") if "question" in m else None
         field = self.text(m["field"][1], f"{what} field") if "field" in m else ""
         if field:
-            self.check_field(field, m["field"][1], what)
+            check_fact_field(field, m["field"][1], what, self.problem)
         if len(self.problems) != before or ftype is None or label is None or derive is None:
             return None
         return lang.FactDef(
@@ -1114,20 +774,6 @@ class _Builder:
             field=field or "",
             loc=self.loc(node),
         )
-
-    def check_field(self, field: str, node: Node, what: str) -> None:
-        """A fact's ``field`` must be a request path, like order.items[].condition."""
-        if not _FIELD_PATH.match(field):
-            self.problem(
-                "wrong-type",
-                f"{what} field '{shorten_text(field)}' is not a request field path",
-                node,
-                hint="write a dotted path like order.items[].condition or reason",
-            )
-            return
-        target = _request_field(field, lists=True)
-        if target.code:
-            self.problem(target.code, f"{what} field: {target.problem}", node, hint=target.hint)
 
     def check_derivation(
         self,
@@ -1480,41 +1126,13 @@ class _Builder:
             if c is None:
                 ok = False
             for key, (knode, value) in (c or {}).items():
-                if not _FIELD_PATH.match(key):
-                    self.problem(
-                        "wrong-type",
-                        f"offer change key '{key}' is not a request field path",
-                        knode,
-                        hint="write a path like resolution or details.new_date",
-                    )
-                    ok = False
-                    continue
-                if not isinstance(value, ScalarNode):
-                    self.problem(
-                        "wrong-type",
-                        f"offer change '{key}' must be a single value, not {_describe(value)}",
-                        value,
-                    )
-                    ok = False
-                    continue
-                target = _request_field(key, lists=False)
-                if target.code:
-                    self.problem(
-                        target.code, f"offer change: {target.problem}", knode, hint=target.hint
-                    )
+                target = change_target(key, knode, value, self.problem)
+                if target is None:
                     ok = False
                     continue
                 good, val = self.plain(value, f"change.{key}", decimals=True)
-                allowed = _allowed_values(target.type)
-                if good and allowed and str(val) not in allowed:
-                    self.problem(
-                        "unknown-enum-value",
-                        f"offer change '{key}': '{shorten_text(str(val))}' is not one of "
-                        "its values",
-                        value,
-                        hint=_suggest(str(val), allowed) or f"use one of {_one_of(allowed)}",
-                    )
-                    good = False
+                if good:
+                    good = check_change_value(key, val, value, target, self.problem)
                 ok = ok and good
                 change.append((key, val))
         if kind is None or text is None or not ok:

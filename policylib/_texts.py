@@ -1,0 +1,298 @@
+"""Fluent texts in a pack: rule and offer texts in YAML, and shared messages in ``.ftl`` files.
+
+A text is a Fluent pattern that may only use ``{ $fact_name }`` placeholders naming declared
+facts; functions, terms, message references, selectors and literals are refused. A shared
+message must have an id the renderer looks up. A Fluent syntax error inside a YAML scalar is
+placed at its line and column in the YAML file where that can be worked out. Problems go to a
+``Report`` callback (see ``policylib._hints``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection, Iterable, Sequence
+
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fl
+from yaml.nodes import Node, ScalarNode
+
+from policylib import language as lang
+from policylib._hints import Report, _suggest
+from policylib.model import Outcome, RequestKind
+
+SUPERVISOR_MESSAGE = "offer-supervisor-review"
+"""The supervisor-review offer's message id (``alternatives.SUPERVISOR_MESSAGE``; the loader
+does not import the layers above it)."""
+
+_PARSER = FluentParser(with_spans=True)  # keeps no state between parses
+_SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
+_MESSAGE_ID = re.compile(r"^\s*(-?[a-zA-Z][a-zA-Z0-9_-]*)\s*=")
+
+
+def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
+    """Variable names of a pattern that is plain text plus ``{ $name }`` placeholders only;
+    None when the Fluent parser must decide (other braces, special line starts)."""
+    if "{" in source or "}" in source:
+        rest = _SIMPLE_PLACEHOLDER.sub("", source)
+        if "{" in rest or "}" in rest:
+            return None
+    for line in lines[1:]:
+        if line.lstrip()[:1] in ("[", "*", "."):
+            return None
+    return _SIMPLE_PLACEHOLDER.findall(source)
+
+
+@functools.cache
+def _message_ids() -> frozenset[str]:
+    """Every shared message id the renderer looks up: the English defaults' ids, each
+    outcome/kind headline, apology and offers lead-in id (``_views._story``), and the
+    supervisor-review offer. A pack message with any other id would never be shown."""
+    from policylib._phrases import DEFAULT_PHRASES  # heavy (Babel): only for .ftl files
+
+    ids = {
+        str(entry.id.name)
+        for entry in FluentParser().parse(DEFAULT_PHRASES).body
+        if isinstance(entry, fl.Message)
+    }
+    for outcome in (o.value for o in Outcome):
+        ids.update((outcome, f"apology-{outcome}", f"offers-{outcome}"))
+        for kind in (k.value for k in RequestKind):
+            ids.update((f"{outcome}-{kind}", f"offers-{outcome}-{kind}", f"partial-mixed-{kind}"))
+    ids.update(("partial-mixed", SUPERVISOR_MESSAGE))
+    return frozenset(ids)
+
+
+def read_pattern(
+    source: str,
+    node: Node,
+    loc: lang.Loc,
+    what: str,
+    facts: Collection[str] | None,
+    file_lines: Sequence[str],
+    report: Report,
+) -> lang.Message | None:
+    """The text ``source`` of the scalar ``node`` (at ``loc``, a line of ``file_lines``) as a
+    message, or None (reported). Placeholders must name one of ``facts``; None skips that
+    check (the facts could not be read, which is reported once elsewhere)."""
+    lines = source.split("\n")
+    simple = _simple_variables(source, lines)
+    if simple is not None:  # no need to run the Fluent parser on plain text
+        variables = _known_variables(simple, loc, what, facts, report)
+        return None if variables is None else lang.Message(source, variables, loc)
+    wrapped = "msg = " + "\n    ".join(lines) + "\n"
+    body = _PARSER.parse(wrapped).body
+    if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
+        detail = "it is not a single text"
+        where = loc
+        for entry in body:
+            if isinstance(entry, fl.Junk) and entry.annotations:
+                ann = entry.annotations[0]
+                detail = str(ann.message)
+                if ann.span is not None and isinstance(node, ScalarNode):
+                    spot = _spot_in(node, lines, wrapped, ann.span.start, loc.file, file_lines)
+                    where = spot or loc
+                break
+        report(
+            "template-syntax",
+            f"{what} is not a valid Fluent pattern: {detail}",
+            where,
+            hint="placeholders look like { $fact_name }; avoid other braces, and lines "
+            "starting with [, * or .",
+        )
+        return None
+    variables = _pattern_variables(body[0].value, loc, what, facts, report)
+    if variables is None:
+        return None
+    return lang.Message(source=source, variables=variables, loc=loc)
+
+
+def _spot_in(
+    node: ScalarNode,
+    lines: list[str],
+    wrapped: str,
+    offset: int,
+    file: str,
+    file_lines: Sequence[str],
+) -> lang.Loc | None:
+    """Best effort: the position in ``file`` of ``offset`` in the Fluent text ``wrapped``
+    built from the scalar's ``lines`` ("msg = " + lines joined by a 4-space indent)."""
+    offset = min(offset, len(wrapped.rstrip()) - 1)
+    row = wrapped.count("\n", 0, offset)
+    col = offset - (wrapped.rfind("\n", 0, offset) + 1) - (6 if row == 0 else 4)
+    col = max(0, min(col, len(lines[row]) if row < len(lines) else 0))
+    at = sum(len(line) + 1 for line in lines[:row]) + col  # offset in the value
+    value = "\n".join(lines)
+    first, last = node.start_mark.line, node.end_mark.line
+    if node.style in ("|", ">"):
+        # block scalar: content starts on the line after the indicator
+        content = file_lines[first + 1 : last + 1]
+        indents = [len(t) - len(t.lstrip(" ")) for t in content if t.strip()]
+        if not indents:
+            return None
+        indent = min(indents)
+        pos = 0
+        for n, text in enumerate(content):
+            piece = text[indent:] if text.strip() else ""
+            if piece and pos <= at <= pos + len(piece):
+                return lang.Loc(file, first + 2 + n, indent + at - pos + 1)
+            pos += len(piece) + 1 if piece or node.style == "|" else 0
+        return None
+    if first != last or "\n" in value:
+        return None
+    raw = file_lines[first][node.start_mark.column : node.end_mark.column]
+    skip = 1 if node.style in ("'", '"') else 0
+    if raw[skip : skip + at] != value[:at]:
+        return None  # escapes before the spot: the columns do not line up
+    return lang.Loc(file, first + 1, node.start_mark.column + skip + at + 1)
+
+
+def _pattern_variables(
+    pattern: fl.Pattern,
+    loc: lang.Loc,
+    what: str,
+    facts: Collection[str] | None,
+    report: Report,
+) -> tuple[str, ...] | None:
+    names: list[str] = []
+    ok = True
+    for element in pattern.elements:
+        if isinstance(element, fl.TextElement):
+            continue
+        expr = element.expression if isinstance(element, fl.Placeable) else element
+        refused = ""
+        if isinstance(expr, fl.VariableReference):
+            names.append(str(expr.id.name))
+            continue
+        if isinstance(expr, fl.FunctionReference):
+            refused = f"functions ({expr.id.name}()) are not allowed"
+        elif isinstance(expr, fl.TermReference):
+            refused = f"terms (-{expr.id.name}) are not allowed"
+        elif isinstance(expr, fl.MessageReference):
+            refused = f"message references ({expr.id.name}) are not allowed"
+        elif isinstance(expr, fl.SelectExpression):
+            refused = "select expressions are not allowed"
+        elif isinstance(expr, (fl.StringLiteral, fl.NumberLiteral)):
+            refused = "literals inside { } are not allowed; write the text directly"
+        else:
+            refused = "only { $fact_name } placeholders are allowed"
+        report(
+            "template-not-allowed",
+            f"{what}: {refused}",
+            loc,
+            hint="texts may only use { $fact_name }; values are formatted before they "
+            "reach the template",
+        )
+        ok = False
+    known = _known_variables(names, loc, what, facts, report)
+    return known if ok else None
+
+
+def _known_variables(
+    names: Iterable[str],
+    loc: lang.Loc,
+    what: str,
+    facts: Collection[str] | None,
+    report: Report,
+) -> tuple[str, ...] | None:
+    """The distinct names, in order, if each is a declared fact (else reported)."""
+    out: list[str] = []
+    ok = True
+    for name in names:
+        if facts is not None and name not in facts:
+            report(
+                "unknown-placeholder",
+                f"{what} names {{ ${name} }}, which is not a declared fact",
+                loc,
+                hint=_suggest(name, facts) or "declare the fact in facts.yaml",
+            )
+            ok = False
+        elif name not in out:
+            out.append(name)
+    return tuple(out) if ok else None
+
+
+def read_messages(
+    text: str,
+    file: str,
+    messages: dict[str, lang.Message],
+    message_locs: dict[str, lang.Loc],
+    facts: Collection[str] | None,
+    report: Report,
+) -> None:
+    """Adds the messages of the ``.ftl`` file ``file`` (its ``text``) to ``messages``;
+    ``message_locs`` holds where each id was first defined, across files."""
+    known = _message_ids()
+
+    def at(offset: int) -> lang.Loc:
+        before = text[:offset]
+        line = before.count("\n") + 1
+        return lang.Loc(file, line, offset - (before.rfind("\n") + 1) + 1)
+
+    for entry in _PARSER.parse(text).body:
+        start = entry.span.start if entry.span else 0
+        if isinstance(entry, fl.Junk):
+            offset, detail = start, "cannot parse this entry"
+            if entry.annotations:
+                ann = entry.annotations[0]
+                detail = str(ann.message)
+                offset = ann.span.start if ann.span else start
+            # The parser reports a missing "}" where it gave up, often on the next
+            # message's line: keep the spot inside the broken entry's own text.
+            own = str(entry.content).rstrip()
+            last = start + max(len(own) - 1, 0)
+            offset = max(start, min(offset, last))
+            named = _MESSAGE_ID.match(own)
+            which = f" in message '{named.group(1)}'" if named else ""
+            report(
+                "template-syntax",
+                f"Fluent syntax error{which}: {detail}",
+                at(offset),
+                hint="messages look like: id = Text with { $fact_name }",
+            )
+            continue
+        if isinstance(entry, fl.Term):
+            report(
+                "template-not-allowed",
+                f"terms (-{entry.id.name}) are not supported in pack messages",
+                at(start),
+                hint="write a message instead: id = text",
+            )
+            continue
+        if not isinstance(entry, fl.Message):
+            continue  # comments
+        name = str(entry.id.name)
+        loc = at(start)
+        if name not in known:
+            report(
+                "unknown-key",
+                f"message id '{name}' is not one policylib looks up",
+                loc,
+                hint=_suggest(name, known) or "see policylib._phrases.DEFAULT_PHRASES for the ids",
+            )
+            continue
+        if entry.attributes:
+            report(
+                "template-not-allowed",
+                f"message '{name}' has attributes (.{entry.attributes[0].id.name}); "
+                "they are not supported",
+                loc,
+                hint="make each attribute a message of its own",
+            )
+            continue
+        if entry.value is None:  # pragma: no cover - the parser makes this Junk
+            continue
+        span = entry.value.span
+        source = text[span.start : span.end] if span else ""
+        variables = _pattern_variables(entry.value, loc, f"message '{name}'", facts, report)
+        if name in message_locs:
+            report(
+                "duplicate-id",
+                f"message '{name}' is defined twice (first at {message_locs[name]})",
+                loc,
+                hint="rename or remove one of them",
+            )
+            continue
+        message_locs[name] = loc
+        if variables is not None:
+            messages[name] = lang.Message(source=source, variables=variables, loc=loc)
