@@ -457,7 +457,11 @@ def _scheduled_date(ctx: FactContext) -> Any:
 
 @_register("truck_loaded", "boolean")
 def _truck_loaded(ctx: FactContext) -> Any:
-    """True once the delivery truck has been loaded; unknown when not reported."""
+    """True once the delivery truck has been loaded (an order out for delivery or delivered
+    is on or off the truck already); unknown when the order system does not say."""
+    order = ctx.request.order
+    if order is not None and order.status in ("out_for_delivery", "delivered"):
+        return True
     delivery = _delivery(ctx)
     return delivery.truck_loaded if delivery else None
 

@@ -190,3 +190,14 @@ def test_restocking_fee_and_refund_add_up_to_the_price() -> None:
 def test_unknown_holiday_country_is_refused() -> None:
     with pytest.raises(ValueError, match="XX"):
         BusinessCalendar("US", "XX")
+
+
+def test_an_order_out_for_delivery_is_on_the_truck_even_when_the_flag_is_missing() -> None:
+    data = request(
+        **{
+            "order.status": "out_for_delivery",
+            "order.delivered_at": ...,
+            "order.delivery.truck_loaded": None,
+        }
+    )
+    assert facts(data, "truck_loaded") == {"truck_loaded": True}
