@@ -171,34 +171,56 @@ def _flat(cond: Condition) -> tuple[tuple[str, Callable[[Any, Any], bool], Any],
     )
 
 
-def _trace(
-    cond: Condition,
-    facts: Mapping[str, Any],
-    out: list[ConditionTrace],
-    labels: Mapping[str, str],
-) -> Tri:
-    """Evaluate without short-circuit, recording every comparison."""
+Tracer = Callable[[Mapping[str, Any], list[ConditionTrace]], Tri]
+
+
+def _compile_tracer(cond: Condition, labels: Mapping[str, str]) -> Tracer:
+    """A closure that evaluates without short-circuit, recording every comparison.
+
+    Compiled once per rule (constants frozen, labels looked up), like ``_compile``.
+    """
     if isinstance(cond, Compare):
-        label = labels.get(cond.fact, cond.fact)
-        actual = facts.get(cond.fact)
-        if actual is None:
-            out.append(ConditionTrace(cond.fact, label, cond.op, cond.value, None, "unknown"))
-            return None
-        held = bool(_ORDERED[cond.op](actual, _freeze(cond.op, cond.value)))
-        status: Literal["held", "failed"] = "held" if held else "failed"
-        out.append(ConditionTrace(cond.fact, label, cond.op, cond.value, actual, status))
-        return held
-    if isinstance(cond, Not):
-        inner = _trace(cond.item, facts, out, labels)
-        return None if inner is None else not inner
-    results = [_trace(item, facts, out, labels) for item in cond.items]
-    if isinstance(cond, All):
-        if False in results:
+        name, op, value = cond.fact, cond.op, cond.value
+        label, fn, const = labels.get(name, name), _ORDERED[op], _freeze(op, value)
+
+        def compare(facts: Mapping[str, Any], out: list[ConditionTrace]) -> Tri:
+            actual = facts.get(name)
+            if actual is None:
+                out.append(ConditionTrace(name, label, op, value, None, "unknown"))
+                return None
+            if fn(actual, const):
+                out.append(ConditionTrace(name, label, op, value, actual, "held"))
+                return True
+            out.append(ConditionTrace(name, label, op, value, actual, "failed"))
             return False
-        return None if None in results else True
-    if True in results:
-        return True
-    return None if None in results else False
+
+        return compare
+    if isinstance(cond, Not):
+        inner = _compile_tracer(cond.item, labels)
+
+        def negate(facts: Mapping[str, Any], out: list[ConditionTrace]) -> Tri:
+            result = inner(facts, out)
+            return None if result is None else not result
+
+        return negate
+    parts = tuple(_compile_tracer(item, labels) for item in cond.items)
+    if isinstance(cond, All):
+
+        def all_(facts: Mapping[str, Any], out: list[ConditionTrace]) -> Tri:
+            results = [part(facts, out) for part in parts]
+            if False in results:
+                return False
+            return None if None in results else True
+
+        return all_
+
+    def any_(facts: Mapping[str, Any], out: list[ConditionTrace]) -> Tri:
+        results = [part(facts, out) for part in parts]
+        if True in results:
+            return True
+        return None if None in results else False
+
+    return any_
 
 
 _FlatTrace = tuple[tuple[str, str, str, Any, Callable[[Any, Any], bool], Any], ...]
@@ -281,7 +303,17 @@ _OUTCOMES = {o.value: o for o in Outcome}
 
 
 class _Compiled:
-    __slots__ = ("facts", "flat", "flat_trace", "outcome", "rank", "rule", "test", "verdict")
+    __slots__ = (
+        "facts",
+        "flat",
+        "flat_trace",
+        "outcome",
+        "rank",
+        "rule",
+        "test",
+        "tracer",
+        "verdict",
+    )
 
     def __init__(self, rule: Rule, rank: int, labels: Mapping[str, str]) -> None:
         self.rule = rule
@@ -304,6 +336,7 @@ class _Compiled:
             )
         )
         self.test = _compile(rule.when)
+        self.tracer = None if self.flat is not None else _compile_tracer(rule.when, labels)
         self.facts = tuple(dict.fromkeys(c.fact for c in comparisons(rule.when)))
         self.verdict = Verdict(rule.outcome, rule)
 
@@ -448,7 +481,6 @@ class Engine:
         if table is None:
             return Verdict(verdict.outcome, verdict.rule, trace=())
         deciding = verdict.rule
-        labels = self.labels
         results: list[RuleTrace] = []
         passed = False
         for item in table.candidates(facts):
@@ -459,11 +491,12 @@ class Engine:
                 results.append(RuleTrace(rule.id, rule.title, outcome, rule.priority, "skipped"))
                 continue
             conds: list[ConditionTrace]
-            if item.flat_trace is not None:
-                status, conds = _trace_flat(item.flat_trace, facts)
-            else:
+            if item.tracer is not None:
                 conds = []
-                status = _STATUS[_trace(rule.when, facts, conds, labels)]
+                status = _STATUS[item.tracer(facts, conds)]
+            else:
+                assert item.flat_trace is not None  # every rule has one or the other
+                status, conds = _trace_flat(item.flat_trace, facts)
             decided = rule is deciding
             results.append(
                 RuleTrace(rule.id, rule.title, outcome, rule.priority, status, decided, conds)
