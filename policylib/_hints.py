@@ -35,10 +35,5 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def shorten_text(text: str, limit: int = 60) -> str:
-    """Text cut to ``limit`` characters with an ellipsis (values quoted into messages)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _one_of(choices: Iterable[str]) -> str:
     return ", ".join(c if c else '""' for c in choices)

@@ -16,8 +16,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from yaml.nodes import Node, ScalarNode
 
-from policylib._hints import Report, _one_of, _suggest, shorten_text
+from policylib._hints import Report, _one_of, _suggest
 from policylib._yaml import _describe
+from policylib.errors import shorten_text
 from policylib.model import Request
 
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\d*\])?(\.[a-z_][a-z0-9_]*(\[\d*\])?)*$")

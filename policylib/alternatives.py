@@ -120,6 +120,7 @@ def find_alternatives(
     probe: Probe,
     fill: Fill,
     pack: Pack,
+    calendar: BusinessCalendar | None = None,
 ) -> list[Alternative]:
     """What the store can honestly offer for one decided request.
 
@@ -131,6 +132,8 @@ def find_alternatives(
             the changed request's formatted facts.
         fill: renders a Fluent message with formatted facts.
         pack: the policy pack (store, shared messages).
+        calendar: the store's business days (``Policy.calendar``); built from the pack's
+            store when not given.
 
     Returns:
         Alternatives ranked by value to the customer; empty for ``needs_info`` and for a
@@ -168,7 +171,8 @@ def find_alternatives(
 
     if outcome != "granted":
         axes = _axes_that_matter(request, verdict, pack)
-        for candidate in _counterfactuals(request, pack, axes):
+        days = calendar or _calendar(pack.store.country, pack.store.subdivision)
+        for candidate in _counterfactuals(request, pack, axes, days):
             result = search.counterfactual(candidate)
             if result is None:
                 continue
@@ -335,7 +339,9 @@ class _Candidate:
     """Plain words naming the change, the start of the alternative's text."""
 
 
-def _counterfactuals(request: Request, pack: Pack, axes: frozenset[str]) -> Iterator[_Candidate]:
+def _counterfactuals(
+    request: Request, pack: Pack, axes: frozenset[str], calendar: BusinessCalendar
+) -> Iterator[_Candidate]:
     """The changes worth trying for this request, best for the customer first (lazy)."""
     if "resolution" in axes:
         for resolution in RESOLUTIONS:
@@ -378,7 +384,7 @@ def _counterfactuals(request: Request, pack: Pack, axes: frozenset[str]) -> Iter
             )
     if "date" in axes and details.new_date is not None:
         base = delivery.scheduled_date if delivery is not None else None
-        for day in _next_business_days(base or details.new_date, pack, skip=details.new_date):
+        for day in _next_business_days(base or details.new_date, calendar, skip=details.new_date):
             yield _Candidate(
                 "another_date",
                 (("details.new_date", day),),
@@ -392,15 +398,12 @@ def _standard_window(start: time, end: time) -> TimeWindow:
     return TimeWindow(start=start, end=end)
 
 
-def _next_business_days(after: date, pack: Pack, skip: date | None) -> list[date]:
-    calendar = _calendar(pack.store.country, pack.store.subdivision)
+def _next_business_days(after: date, calendar: BusinessCalendar, skip: date | None) -> list[date]:
     out: list[date] = []
     day = after
     for _ in range(21):  # three business days are always within three weeks
         day += timedelta(days=1)
-        if day == skip:
-            continue
-        if calendar.is_business_day(day) if calendar is not None else day.weekday() < 5:
+        if day != skip and calendar.is_business_day(day):
             out.append(day)
             if len(out) == MAX_DATES:
                 break
@@ -408,11 +411,9 @@ def _next_business_days(after: date, pack: Pack, skip: date | None) -> list[date
 
 
 @lru_cache(maxsize=8)
-def _calendar(country: str, subdivision: str) -> BusinessCalendar | None:
-    try:
-        return BusinessCalendar(country, subdivision)
-    except Exception:  # an unknown subdivision: fall back to weekdays
-        return None
+def _calendar(country: str, subdivision: str) -> BusinessCalendar:
+    """For callers without a Policy (tests, tools); a Policy passes its own calendar."""
+    return BusinessCalendar(country, subdivision)
 
 
 _AXES_CACHE: dict[int, tuple[Pack, dict[str, frozenset[str]]]] = {}

@@ -97,9 +97,11 @@ class BackendError(PolicyError, RuntimeError):
     code = "backend-error"
 
 
+def shorten_text(text: str, limit: int = 60) -> str:
+    """Text cut to ``limit`` characters with an ellipsis (values quoted into messages)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def shorten(value: object, limit: int = 60) -> str:
     """A short, safe repr of a received value for error messages."""
-    text = repr(value)
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return text
+    return shorten_text(repr(value), limit)

@@ -45,7 +45,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policylib import language as lang
 from policylib._conflicts import MAX_CONFLICTS, _find_conflicts
-from policylib._hints import _one_of, _suggest, shorten_text
+from policylib._hints import _one_of, _suggest
 from policylib._paths import change_target, check_change_value, check_fact_field
 from policylib._texts import SUPERVISOR_MESSAGE as SUPERVISOR_MESSAGE  # tests compare it
 from policylib._texts import read_messages, read_pattern
@@ -65,7 +65,7 @@ from policylib._yaml import (
     _plain_quote_hint,
     _Reader,
 )
-from policylib.errors import Problem, RuleError
+from policylib.errors import Problem, RuleError, shorten_text
 from policylib.model import Outcome, RequestKind
 
 __all__ = ["MAX_FILE_BYTES", "load_pack"]

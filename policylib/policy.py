@@ -245,6 +245,7 @@ class Policy:
             probe=lambda changed: self.probe(changed, clock),
             fill=self.renderer.fill,
             pack=self.pack,
+            calendar=self.calendar,
         )
         if labelled:  # several items: say which one each offer is for
             item = part.formatted.get("item_name")
