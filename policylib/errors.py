@@ -15,6 +15,7 @@ are caught and never reach a caller raw.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -102,6 +103,35 @@ def shorten_text(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class _SafeRepr(reprlib.Repr):
+    """``repr`` for values received from outside: bounded in depth, width and digits.
+
+    A request can hold anything JSON can: lists nested a thousand deep, or an integer of
+    5,000 digits, which ``repr`` refuses (``sys.set_int_max_str_digits``). Neither may turn
+    an error message into a second error.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxstring = 60
+        self.maxother = 60
+        self.maxlong = 40
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:
+            digits = int(x.bit_length() * 0.30103) + 1
+            return f"<a number with about {digits:,} digits>"
+        return super().repr_int(x, level)
+
+
+_REPR = _SafeRepr()
+
+
 def shorten(value: object, limit: int = 60) -> str:
-    """A short, safe repr of a received value for error messages."""
-    return shorten_text(repr(value), limit)
+    """A short, safe repr of a received value for error messages (never raises)."""
+    try:
+        text = _REPR.repr(value)
+    except (ValueError, RecursionError, TypeError, OverflowError, MemoryError):
+        text = f"<{type(value).__name__}>"
+    return shorten_text(text, limit)
