@@ -117,10 +117,12 @@ def _runs_md(runs: Sequence[_Run]) -> str:
     return " ".join(out)
 
 
-def _runs_html(runs: Sequence[_Run]) -> str:
+def _runs_html(runs: Sequence[_Run], isolate: re.Pattern[str] | None = None) -> str:
     out: list[str] = []
     for run in runs:
         text = html.escape(run.text, quote=True)
+        if isolate is not None:  # a customer's own words keep their direction to themselves
+            text = isolate.sub(r"<bdi>\g<0></bdi>", text)
         if run.url is not None:
             out.append(f'<a href="{html.escape(run.url, quote=True)}">{text}</a>')
         elif run.strong:
@@ -130,25 +132,40 @@ def _runs_html(runs: Sequence[_Run]) -> str:
     return " ".join(out)
 
 
-def _list_html(items: Sequence[_Item]) -> str:
+def _list_html(items: Sequence[_Item], isolate: re.Pattern[str] | None) -> str:
     out: list[str] = []
     for runs, subs in items:
-        inner = "".join(f"<li>{_runs_html(sub)}</li>" for sub in subs)
-        out.append(f"<li>{_runs_html(runs)}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
+        inner = "".join(f"<li>{_runs_html(sub, isolate)}</li>" for sub in subs)
+        out.append(
+            f"<li>{_runs_html(runs, isolate)}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>"
+        )
     return "<ul>" + "".join(out) + "</ul>"
 
 
-def serialize(blocks: Sequence[_Block], format: Format) -> str:
-    """The document as plain text, markdown or an html fragment (every value escaped)."""
+def _isolating(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of the (escaped) names, longest first, or None."""
+    shown = sorted({html.escape(n, quote=True) for n in names if n.strip()}, key=len, reverse=True)
+    if not shown:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in shown) + r")(?!\w)")
+
+
+def serialize(blocks: Sequence[_Block], format: Format, isolate: Sequence[str] = ()) -> str:
+    """The document as plain text, markdown or an html fragment (every value escaped).
+
+    In html, each of ``isolate`` (names the customer or the store's catalog wrote) is set
+    in ``<bdi>``, so right-to-left text in a name cannot reorder the sentence around it.
+    """
     if format == "html":
+        pattern = _isolating(isolate)
         parts: list[str] = []
         for block in blocks:
             if block.kind == "p":
-                parts.append(f"<p>{_runs_html(block.runs)}</p>")
+                parts.append(f"<p>{_runs_html(block.runs, pattern)}</p>")
             elif block.kind == "h":
-                parts.append(f"<h3>{_runs_html(block.runs)}</h3>")
+                parts.append(f"<h3>{_runs_html(block.runs, pattern)}</h3>")
             else:
-                parts.append(_list_html(block.items))
+                parts.append(_list_html(block.items, pattern))
         return "\n".join(parts)
     markdown = format == "markdown"
     render = _runs_md if markdown else _runs_text

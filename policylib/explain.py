@@ -284,4 +284,5 @@ def render_decision(
     if format not in ("text", "markdown", "html"):
         raise ValueError(f"unknown format {format!r}; use 'text', 'markdown' or 'html'")
     ctx = decision.context
-    return serialize(view(decision, phrasebook(ctx.phrases, ctx.locale or "en_US")), format)
+    blocks = view(decision, phrasebook(ctx.phrases, ctx.locale or "en_US"))
+    return serialize(blocks, format, isolate=[ctx.customer_name or "", *ctx.names])

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from policylib.alternatives import find_alternatives, rank_alternatives
 from policylib.engine import GRANTING, Engine, Verdict
-from policylib.errors import BackendError, Problem, RuleError
+from policylib.errors import BackendError, Problem, RequestError, RuleError, shorten
 from policylib.explain import TextRenderer, render_decision
 from policylib.facts import BusinessCalendar, FactContext, derive_facts
 from policylib.language import Pack, Rule, comparisons
@@ -41,6 +41,7 @@ from policylib.model import (
     Reason,
     Request,
     RequestKind,
+    events_after,
     parse_request,
 )
 
@@ -131,7 +132,7 @@ class Policy:
         Raises:
             RequestError: the request is not valid (names each field and value).
         """
-        req = parse_request(request)
+        req = parse_request(request, zone=self.zone)
         clock = self._clock(req, now)
         parts = [self._decide_one(sub, clock) for sub in self._split(req)]
         outcome = _combine_outcomes([p.verdict.outcome for p in parts])
@@ -142,7 +143,7 @@ class Policy:
 
     def decide(self, request: object, now: datetime | None = None) -> Outcome:
         """Only the outcome: the fast path (no trace, no texts, no alternatives)."""
-        req = parse_request(request)
+        req = parse_request(request, zone=self.zone)
         clock = self._clock(req, now)
         outcomes = [self._verdict(sub, clock)[0].outcome for sub in self._split(req)]
         return Outcome(_combine_outcomes(outcomes))
@@ -150,25 +151,50 @@ class Policy:
     # ------------------------------------------------------------------ steps
 
     def _clock(self, req: Request, now: datetime | None) -> datetime:
-        if req.requested_at is not None:
-            moment = req.requested_at
-            if isinstance(moment, datetime):
-                return moment
-            return datetime.combine(moment, time(0), tzinfo=self.zone)
-        if now is not None:
-            if not isinstance(now, datetime):
-                raise TypeError("now must be a datetime")
-            if now.tzinfo is None or now.utcoffset() is None:
-                raise ValueError("now must carry a time zone (e.g. datetime.now(timezone.utc))")
-            return now
-        return datetime.now(self.zone)
+        """The moment to decide at: ``requested_at``, else ``now``, else the current time.
+
+        A request whose order or subscription lies after that moment is refused, never
+        decided: it would count negative days.
+        """
+        moment = req.requested_at
+        if moment is not None:
+            clock = (
+                moment
+                if isinstance(moment, datetime)
+                else datetime.combine(moment, time(0), tzinfo=self.zone)
+            )
+            late = events_after(req, moment, self.zone)
+        else:
+            if now is None:
+                clock = datetime.now(self.zone)
+            elif isinstance(now, datetime) and now.utcoffset() is not None:
+                clock = now
+            else:
+                raise RequestError(
+                    "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
+                    [
+                        Problem(
+                            "wrong-type", "expected an aware datetime", "now", value=shorten(now)
+                        )
+                    ],
+                )
+            late = events_after(
+                req, clock, self.zone, what=f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
+            )
+        if late:
+            raise RequestError(
+                "the request is about events after the time it is decided; check its dates "
+                "or the clock",
+                late,
+            )
+        return clock
 
     def _split(self, req: Request) -> list[Request]:
         """One request per selected item for item kinds; the request itself otherwise."""
         if req.kind not in ITEM_KINDS or req.order is None:
             return [req]
         items = req.selected_items()
-        if len(items) <= 1 and len(req.items) == 1:
+        if len(items) <= 1:
             return [req]
         return [req.model_copy(update={"items": [item.sku]}) for item in items]
 
@@ -354,6 +380,7 @@ class Policy:
                     mattered[self._labels[name]] = part.formatted.get(name, "not known")
         return DecisionContext.model_construct(
             customer_name=req.customer.name,
+            names=_display_names(req),
             store_name=store.name,
             policy_url=store.policy_url or None,
             locale=store.locale,
@@ -380,6 +407,14 @@ class _Part:
         self.reasons: list[Reason] = []
         self.questions: list[Question] = []
         self.alternatives: list[Alternative] = []
+
+
+def _display_names(req: Request) -> list[str]:
+    """Names written by the customer or the catalogue that a reply may quote."""
+    names = [item.name for item in req.selected_items()]
+    if req.subscription is not None:
+        names.append(req.subscription.plan)
+    return names
 
 
 def _known(names: Sequence[str], pack: Pack) -> tuple[str, ...]:

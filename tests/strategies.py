@@ -164,9 +164,10 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
             "tier": draw(st.sampled_from(["standard", "plus"])),
         },
         "order": order,
-        "items": ["SKU-1"] if kind in ("return", "exchange", "price_adjustment") else [],
         "details": details,
     }
+    if kind in ("return", "exchange", "price_adjustment"):
+        data["items"] = ["SKU-1"]
     if kind in ("return", "exchange"):
         data["reason"] = draw(
             st.sampled_from(

@@ -92,7 +92,7 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
         "order.items[0].condition",
         "mint",
     ),
-    ("unknown sku", request(items=["NOPE"]), "(request)", "NOPE"),
+    ("unknown sku", request(items=["NOPE"]), "items[0]", "NOPE"),
     (
         "bad window",
         request(**{"details.new_window": {"start": "12:00", "end": "08:00"}}),
