@@ -14,12 +14,13 @@ from enum import Enum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import Node, ScalarNode
 
 from policylib._hints import Report, _one_of, _suggest
 from policylib._yaml import _describe
 from policylib.errors import shorten_text
-from policylib.model import Request
+from policylib.model import Request, customer_chooses
 
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\d*\])?(\.[a-z_][a-z0-9_]*(\[\d*\])?)*$")
 
@@ -44,6 +45,8 @@ class _Field:
     """Where a dotted request path leads: its type, or what is wrong with it."""
 
     type: Any = None
+    annotation: Any = None
+    """The field's full annotation (constraints and validators included)."""
     code: str = ""
     problem: str = ""
     hint: str = ""
@@ -72,7 +75,8 @@ def _request_field(path: str, lists: bool) -> _Field:
                 hint=_suggest(name, fields) or f"fields here: {_one_of(sorted(fields))}",
             )
         walked.append(part)
-        current = _unwrap(fields[name].annotation)
+        info = fields[name]
+        current = _unwrap(info.annotation)
         if get_origin(current) is list:
             if index and not lists:
                 return _Field(
@@ -100,7 +104,8 @@ def _request_field(path: str, lists: bool) -> _Field:
             problem=f"'{path}' is a group of fields, not a single value",
             hint=f"name one of its fields: {_one_of(sorted(current.model_fields))}",
         )
-    return _Field(type=current)
+    # The field itself as metadata: its constraints and validators come with it.
+    return _Field(type=current, annotation=Annotated[info.annotation, info])
 
 
 def _allowed_values(annotation: Any) -> tuple[str, ...]:
@@ -149,12 +154,23 @@ def change_target(key: str, knode: Node, value: Node, report: Report) -> _Field 
     if target.code:
         report(target.code, f"offer change: {target.problem}", knode, hint=target.hint)
         return None
+    if not customer_chooses(key):
+        report(
+            "not-changeable",
+            f"offer change '{key}' is something that has happened, not a choice the "
+            "customer makes, so no offer can change it",
+            knode,
+            hint="change what the customer chooses: kind, resolution, details.* or "
+            "order.delivery.method",
+        )
+        return None
     return target
 
 
 def check_change_value(key: str, val: object, node: Node, target: _Field, report: Report) -> bool:
-    """Whether ``val`` is one of the values a Literal or enum target takes (else reported);
-    any value passes for other types."""
+    """Whether ``val`` is a value the request model takes at the target (else reported):
+    one of the values of a Literal or enum, and otherwise what the field validates (a
+    date, an amount of money that is not negative ...)."""
     allowed = _allowed_values(target.type)
     if allowed and str(val) not in allowed:
         report(
@@ -162,6 +178,21 @@ def check_change_value(key: str, val: object, node: Node, target: _Field, report
             f"offer change '{key}': '{shorten_text(str(val))}' is not one of its values",
             node,
             hint=_suggest(str(val), allowed) or f"use one of {_one_of(allowed)}",
+        )
+        return False
+    if val is None:
+        return True  # clearing an optional wish ("no exact time") is always possible
+    try:
+        TypeAdapter(target.annotation).validate_python(val)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        message = str(errors[0]["msg"]) if errors else "not a valid value"
+        report(
+            "wrong-type",
+            f"offer change '{key}': `{shorten_text(str(val))}` is not a value the request "
+            f"takes there ({message})",
+            node,
+            hint="write a value a customer could send in that field",
         )
         return False
     return True

@@ -41,7 +41,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader as _PyReaderBase
 from yaml.resolver import Resolver
+from yaml.scanner import Scanner as _PyScanner
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (
@@ -87,6 +90,10 @@ class _StrictComposer:
     # provided by the parser half of the reader class (libyaml's CParser or PyYAML's Parser)
     get_event: Callable[[], Any]
     resolve: Callable[[Any, Any, Any], str]
+    dispose: Callable[[], None]
+
+    def __init__(self, stream: str) -> None:  # pragma: no cover - each reader class has one
+        raise NotImplementedError
 
     def get_single_node(self) -> Node | None:
         get = self.get_event
@@ -187,31 +194,43 @@ class _StrictComposer:
         return node
 
 
+class _PyReader(_StrictComposer, _PyReaderBase, _PyScanner, _PyParser, Resolver):
+    """The strict reader on PyYAML's pure-Python parser.
+
+    Used when PyYAML was built without libyaml, and for a file libyaml refuses as nested
+    too deeply (it has its own limit since PyYAML 6.0.3): this parser has none, so the
+    composer's ``MAX_DEPTH`` refuses the spot and the rest of the file is still read.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _PyReaderBase.__init__(self, stream)
+        _PyScanner.__init__(self)
+        _PyParser.__init__(self)
+        Resolver.__init__(self)
+        self.refused = []
+        self._memo = {}
+        self._depth = 0
+
+
 try:
-    from yaml._yaml import CParser as _Parser
+    from yaml._yaml import CParser as _CParser
 
-    class _Reader(_StrictComposer, _Parser, Resolver):
+    class _CReader(_StrictComposer, _CParser, Resolver):
         def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
+            _CParser.__init__(self, stream)
             Resolver.__init__(self)
             self.refused = []
             self._memo = {}
             self._depth = 0
 
+    _Reader: type[_StrictComposer] = _CReader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+    _Reader = _PyReader
 
-    class _Reader(_StrictComposer, Reader, Scanner, Parser, Resolver):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Resolver.__init__(self)
-            self.refused = []
-            self._memo = {}
-            self._depth = 0
+
+def too_deep_for_libyaml(exc: Exception) -> bool:
+    """Whether libyaml refused a file for its own nesting limit (not a syntax error)."""
+    return "maximum nesting depth" in str(getattr(exc, "problem", "") or "")
 
 
 def _describe(node: Node) -> str:

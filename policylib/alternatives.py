@@ -45,7 +45,7 @@ from policylib.engine import GRANTING, Verdict
 from policylib.errors import PolicyError
 from policylib.facts import STANDARD_WINDOWS, BusinessCalendar
 from policylib.language import Message, Pack, comparisons
-from policylib.model import Alternative, Request, RequestKind, TimeWindow
+from policylib.model import Alternative, Request, RequestKind, TimeWindow, customer_chooses
 
 __all__ = ["KIND_RANK", "MAX_PROBES", "apply_change", "find_alternatives", "rank_alternatives"]
 
@@ -91,10 +91,6 @@ _RESOLUTION_WORDS = {
     "exchange": "an exchange",
     "store_credit": "store credit",
 }
-
-# Request paths a change may touch: what the customer chooses, never what has happened.
-_MUTABLE_ROOTS = frozenset({"kind", "resolution", "details"})
-_MUTABLE_PATHS = frozenset({"order.delivery.method"})
 
 # Derivations (policylib.facts) that read each counterfactual axis.
 _AXIS_DERIVATIONS: dict[str, frozenset[str]] = {
@@ -241,7 +237,7 @@ class _Search:
     def _decide(
         self, pairs: Sequence[tuple[str, object]], change: dict[str, Any]
     ) -> _Result | None:
-        if not change or not all(_mutable(path) for path in change):
+        if not change or not all(customer_chooses(path) for path in change):
             return None  # never vary what the customer cannot change
         if self.probes >= MAX_PROBES:
             return None
@@ -319,10 +315,6 @@ def _same_at(changed: BaseModel, original: BaseModel, paths: Mapping[str, Any]) 
         if new is missing or new != old:
             return False
     return True
-
-
-def _mutable(path: str) -> bool:
-    return path.split(".", 1)[0] in _MUTABLE_ROOTS or path in _MUTABLE_PATHS
 
 
 # --------------------------------------------------------------------------- counterfactuals

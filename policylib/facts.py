@@ -25,6 +25,7 @@ from policylib.model import Delivery, Item, Request
 
 __all__ = [
     "DERIVATIONS",
+    "SETTINGS",
     "STANDARD_WINDOWS",
     "BusinessCalendar",
     "Derivation",
@@ -39,6 +40,31 @@ STANDARD_WINDOWS: tuple[tuple[time, time], ...] = (
     (time(16), time(20)),
 )
 SHIPPED_STATUSES = frozenset({"shipped", "out_for_delivery", "delivered"})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A pack setting the derivations read: its default, whole-number or not, and range."""
+
+    default: int
+    integer: bool
+    low: int
+    high: int
+    doc: str
+
+
+_MONEY_CAP = 1_000_000
+SETTINGS: dict[str, Setting] = {
+    "restocking_fee_percent": Setting(15, False, 0, 100, "a percentage of the item price"),
+    "custom_deposit_percent": Setting(25, False, 0, 100, "a percentage of the made-to-order items"),
+    "goodwill_percent": Setting(10, False, 0, 100, "a percentage of the item price"),
+    "goodwill_max": Setting(50, False, 0, _MONEY_CAP, "an amount of money"),
+    "redelivery_fee": Setting(49, False, 0, _MONEY_CAP, "an amount of money"),
+    "change_cutoff_hour": Setting(18, True, 0, 23, "an hour of the day, 0 to 23"),
+    "estimate_pad_min_days": Setting(1, True, 0, 30, "business days added to the carrier's"),
+    "estimate_pad_max_days": Setting(2, True, 0, 30, "business days added to the carrier's"),
+}
+"""Every setting a pack may give, read by the derivations below (defaults when left out)."""
 
 
 class BusinessCalendar:
@@ -110,10 +136,10 @@ class FactContext:
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
 
-    def setting(self, name: str, default: Decimal | int) -> Decimal:
+    def setting(self, name: str) -> Decimal:
         value = self.settings.get(name)
         if value is None:
-            return Decimal(default)
+            return Decimal(SETTINGS[name].default)
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
@@ -262,7 +288,7 @@ def _custom_deposit(ctx: FactContext) -> Any:
     if order is None:
         return None
     custom = sum((i.price * i.quantity for i in order.items if "custom_made" in i.tags), Decimal(0))
-    return _money(custom * ctx.setting("custom_deposit_percent", 25) / 100)
+    return _money(custom * ctx.setting("custom_deposit_percent") / 100)
 
 
 @_register("custom_refund", "money")
@@ -283,7 +309,7 @@ def _hours_since_order(ctx: FactContext) -> Any:
         return None
     placed = ctx.local_moment(order.placed_at).astimezone(timezone.utc)
     seconds = (ctx.now.astimezone(timezone.utc) - placed).total_seconds()
-    return Decimal(int(seconds // 60)) / 60 if seconds >= 0 else Decimal(0)
+    return Decimal(int(seconds // 60)) / 60
 
 
 @_register("days_since_purchase", "integer")
@@ -292,7 +318,7 @@ def _days_since_purchase(ctx: FactContext) -> Any:
     order = ctx.request.order
     if order is None:
         return None
-    return max(0, (ctx.today - ctx.local_day(order.placed_at)).days)
+    return (ctx.today - ctx.local_day(order.placed_at)).days
 
 
 @_register("days_since_delivery", "integer")
@@ -301,7 +327,7 @@ def _days_since_delivery(ctx: FactContext) -> Any:
     order = ctx.request.order
     if order is None or order.delivered_at is None:
         return None
-    return max(0, (ctx.today - ctx.local_day(order.delivered_at)).days)
+    return (ctx.today - ctx.local_day(order.delivered_at)).days
 
 
 @_register("delivered", "boolean")
@@ -383,7 +409,7 @@ def _item_price_adjusted(ctx: FactContext) -> Any:
 @_register("restocking_fee_percent", "decimal")
 def _restocking_percent(ctx: FactContext) -> Any:
     """The restocking fee for opened electronics, in percent."""
-    return ctx.setting("restocking_fee_percent", 15)
+    return ctx.setting("restocking_fee_percent")
 
 
 @_register("restocking_fee", "money")
@@ -391,9 +417,7 @@ def _restocking_fee(ctx: FactContext) -> Any:
     """The restocking fee on this item."""
     if ctx.item is None:
         return None
-    return _money(
-        ctx.item.price * ctx.item.quantity * ctx.setting("restocking_fee_percent", 15) / 100
-    )
+    return _money(ctx.item.price * ctx.item.quantity * ctx.setting("restocking_fee_percent") / 100)
 
 
 @_register("refund_after_fee", "money")
@@ -409,10 +433,10 @@ def _refund_after_fee(ctx: FactContext) -> Any:
 def _goodwill_limit(ctx: FactContext) -> Any:
     """The most a supervisor may approve as a goodwill gesture: the lower of the cap and
     the percentage of the item price (never more than the store can keep)."""
-    cap = ctx.setting("goodwill_max", 50)
+    cap = ctx.setting("goodwill_max")
     if ctx.item is None:
         return _money(cap)
-    share = ctx.item.price * ctx.item.quantity * ctx.setting("goodwill_percent", 10) / 100
+    share = ctx.item.price * ctx.item.quantity * ctx.setting("goodwill_percent") / 100
     return _money(min(cap, share))
 
 
@@ -481,7 +505,7 @@ def _before_change_cutoff(ctx: FactContext) -> Any:
     delivery = _delivery(ctx)
     if delivery is None or delivery.scheduled_date is None:
         return None
-    hour = int(ctx.setting("change_cutoff_hour", 18))
+    hour = int(ctx.setting("change_cutoff_hour"))
     cutoff = datetime.combine(
         delivery.scheduled_date - timedelta(days=1), time(hour), tzinfo=ctx.zone
     )
@@ -563,7 +587,7 @@ def _address_change_requested(ctx: FactContext) -> Any:
 @_register("redelivery_fee", "money")
 def _redelivery_fee(ctx: FactContext) -> Any:
     """The fee for booking a later delivery once the truck is loaded."""
-    return _money(ctx.setting("redelivery_fee", 49))
+    return _money(ctx.setting("redelivery_fee"))
 
 
 @_register("shipping_fee", "money")
@@ -604,8 +628,8 @@ def _padded(ctx: FactContext, which: str) -> int | None:
     if delivery is None or delivery.transit_days is None:
         return None
     if which == "min":
-        return delivery.transit_days.min + int(ctx.setting("estimate_pad_min_days", 1))
-    return delivery.transit_days.max + int(ctx.setting("estimate_pad_max_days", 2))
+        return delivery.transit_days.min + int(ctx.setting("estimate_pad_min_days"))
+    return delivery.transit_days.max + int(ctx.setting("estimate_pad_max_days"))
 
 
 @_register("estimate_min_days", "integer")
@@ -706,11 +730,14 @@ def derive_facts(
 ) -> dict[str, Any]:
     """Derive the named facts; ``derivations`` maps fact name -> derivation name.
 
-    Unknown facts are left out of the result (absent means unknown).
+    Unknown facts are left out of the result (absent means unknown). Money is never
+    negative: an amount that comes out below zero has nothing true to tell a customer, so
+    it is unknown too (the loader's setting ranges keep the bundled formulas from it).
     """
     out: dict[str, Any] = {}
     for name in names:
-        value = DERIVATIONS[derivations[name]].fn(ctx)
-        if value is not None:
+        derivation = DERIVATIONS[derivations[name]]
+        value = derivation.fn(ctx)
+        if value is not None and not (derivation.type == "money" and value < 0):
             out[name] = value
     return out

@@ -25,6 +25,7 @@ file-too-large, missing-file, bad-store, unknown-rule, internal-error.
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import importlib.resources
@@ -40,6 +41,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast, get_args
 
+import babel
+import babel.numbers
+import holidays
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -63,7 +67,10 @@ from policylib._yaml import (
     _AliasNode,
     _describe,
     _plain_quote_hint,
+    _PyReader,
     _Reader,
+    _StrictComposer,
+    too_deep_for_libyaml,
 )
 from policylib.errors import Problem, RuleError, shorten_text
 from policylib.model import Outcome, RequestKind
@@ -257,9 +264,16 @@ class _Builder:
         text = self.read_text(path, rel)
         if text is None:
             return None
-        reader = _Reader(text)
+        reader: _StrictComposer = _Reader(text)
         try:
-            node = reader.get_single_node()
+            try:
+                node = reader.get_single_node()
+            except yaml.MarkedYAMLError as exc:
+                if not too_deep_for_libyaml(exc):
+                    raise
+                reader.dispose()
+                reader = _PyReader(text)  # no limit of its own: MAX_DEPTH refuses the spot
+                node = reader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = lang.Loc(rel, mark.line + 1, mark.column + 1) if mark else lang.Loc(rel, 1, 1)
@@ -605,8 +619,12 @@ class _Builder:
             if got is not None:
                 values[key] = got.strip()
         checks = (
-            ("country", re.compile(r"^[A-Z]{2}$").match, "a two-letter ISO country code like US"),
-            ("currency", re.compile(r"^[A-Z]{3}$").match, "a three-letter currency code like USD"),
+            (
+                "country",
+                _valid_country,
+                "a two-letter ISO country code with a holiday calendar, like US",
+            ),
+            ("currency", _valid_currency, "a three-letter ISO 4217 currency code like USD"),
             ("timezone", _valid_timezone, "a time zone name like America/New_York"),
             ("locale", _valid_locale, "a locale like en_US"),
             ("policy_url", _WEB_ADDRESS.match, "an http:// or https:// address"),
@@ -621,6 +639,17 @@ class _Builder:
                     hint=f"write {expected}",
                 )
                 ok = False
+        country, subdivision = values.get("country", "US"), values.get("subdivision", "")
+        if ok and subdivision and not _valid_subdivision(country, subdivision):
+            known = _subdivisions(country)
+            self.problem(
+                "bad-store",
+                f"store.subdivision '{subdivision}' is not a subdivision of {country} that "
+                "has a public-holiday calendar",
+                m["subdivision"][1],
+                hint=_suggest(subdivision, known) or f"use one of {_one_of(known[:12])}...",
+            )
+            ok = False
         if not ok or "name" not in values:
             return None
         return lang.Store(**values)
@@ -639,14 +668,34 @@ class _Builder:
                     out["default_text"] = self.pattern(d["text"][1], "default.text")
         settings: dict[str, object] = {}
         if "settings" in m:
+            known = _settings()
             s = self.mapping(m["settings"][1], "settings", optional=None)
             for key, (knode, value) in (s or {}).items():
-                if not _NAME.match(key):
-                    self.problem("bad-id", f"setting name '{key}' must be lowercase_words", knode)
+                spec = known.get(key)
+                if spec is None:
+                    self.problem(
+                        "unknown-key",
+                        f"'{key}' is not a setting any fact reads",
+                        knode,
+                        hint=_suggest(key, known) or f"settings: {_one_of(sorted(known))}",
+                    )
                     continue
-                num = self.number(value, f"settings.{key}")
-                if num is not None:
-                    settings[key] = num
+                num = (
+                    self.integer(value, f"settings.{key}")
+                    if spec.integer
+                    else self.number(value, f"settings.{key}")
+                )
+                if num is None:
+                    continue
+                if not spec.low <= num <= spec.high:
+                    self.problem(
+                        "out-of-range",
+                        f"settings.{key} is {num}, outside {spec.low} to {spec.high} ({spec.doc})",
+                        value,
+                        hint=f"write a value from {spec.low} to {spec.high}",
+                    )
+                    continue
+                settings[key] = num
         out["settings"] = settings
         return out
 
@@ -1188,8 +1237,16 @@ class _Builder:
         rel = self.text(node, "request_file")
         if rel is None:
             return None
-        target = (base / rel).resolve()
-        if ".." in Path(rel).parts or Path(rel).is_absolute() or not target.is_file():
+        outside = self.problem_outside(rel, node)
+        if outside:
+            return None
+        target = base / rel
+        try:
+            resolved = target.resolve(strict=True)
+            inside = resolved.is_relative_to(base.resolve()) and resolved.is_file()
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:  # a symlink out of the pack, a folder, or nothing at all
             self.problem(
                 "missing-file",
                 f"request_file '{rel}' is not a file inside the pack",
@@ -1197,11 +1254,19 @@ class _Builder:
                 hint="put example requests in the pack's examples/ folder",
             )
             return None
-        if target.stat().st_size > MAX_FILE_BYTES:
+        if resolved.stat().st_size > MAX_FILE_BYTES:
             self.problem("file-too-large", f"request_file '{rel}' is over 1 MiB", node)
             return None
         try:
-            data = json.loads(target.read_text(encoding="utf-8"))
+            data = json.loads(resolved.read_text(encoding="utf-8"))
+        except RecursionError:
+            self.problem(
+                "nesting-too-deep",
+                f"request_file '{rel}' nests lists and objects too deeply to read",
+                node,
+                hint="a request never needs more than a few levels",
+            )
+            return None
         except (ValueError, OSError) as exc:
             self.problem("wrong-type", f"request_file '{rel}' is not valid JSON: {exc}", node)
             return None
@@ -1209,6 +1274,18 @@ class _Builder:
             self.problem("wrong-type", f"request_file '{rel}' must hold a JSON object", node)
             return None
         return data
+
+    def problem_outside(self, rel: str, node: Node) -> bool:
+        """Reports (and says so) a request_file path that leaves the pack by its spelling."""
+        if ".." in Path(rel).parts or Path(rel).is_absolute():
+            self.problem(
+                "missing-file",
+                f"request_file '{rel}' points outside the pack",
+                node,
+                hint="name a file inside the pack, like examples/late_refund.json",
+            )
+            return True
+        return False
 
 
 # --------------------------------------------------------------------------- checks
@@ -1234,13 +1311,39 @@ def _valid_timezone(name: str) -> bool:
 
 
 def _valid_locale(name: str) -> bool:
-    from babel import Locale
-
     try:
-        Locale.parse(name)
-    except (ValueError, TypeError, LookupError):
+        babel.Locale.parse(name)
+    except (ValueError, TypeError, LookupError, babel.UnknownLocaleError):
         return False
     return True
+
+
+def _valid_currency(code: str) -> bool:
+    return code in _currencies()
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    return frozenset(babel.numbers.list_currencies())
+
+
+@functools.cache
+def _calendars() -> dict[str, list[str]]:
+    """Country code -> subdivision codes, for the countries ``holidays`` has calendars for."""
+    found: dict[str, list[str]] = holidays.list_supported_countries()
+    return found
+
+
+def _valid_country(code: str) -> bool:
+    return len(code) == 2 and code.isupper() and code in _calendars()
+
+
+def _subdivisions(country: str) -> list[str]:
+    return list(_calendars().get(country, []))
+
+
+def _valid_subdivision(country: str, subdivision: str) -> bool:
+    return subdivision in _subdivisions(country)
 
 
 def _aware_datetime(text: str) -> bool:
@@ -1276,6 +1379,13 @@ def _derivations() -> Mapping[str, Any]:
     """``policylib.facts.DERIVATIONS``, looked up at load time (tests substitute their own)."""
     module = importlib.import_module("policylib.facts")
     found: Mapping[str, Any] = module.DERIVATIONS
+    return found
+
+
+def _settings() -> Mapping[str, Any]:
+    """``policylib.facts.SETTINGS``: the settings derivations read, with their ranges."""
+    module = importlib.import_module("policylib.facts")
+    found: Mapping[str, Any] = module.SETTINGS
     return found
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import policylib.facts as real_facts
 from policylib import language as lang
 from policylib.errors import Problem, RuleError
 from policylib.loader import load_pack
@@ -55,6 +56,10 @@ def fake_derivations(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
         return
     module = types.ModuleType("policylib.facts")
     module.DERIVATIONS = FAKE_DERIVATIONS  # type: ignore[attr-defined]
+    module.SETTINGS = {  # type: ignore[attr-defined]
+        **real_facts.SETTINGS,
+        "estimate_pad": real_facts.Setting(1, False, 0, 10, "days"),
+    }
     monkeypatch.setitem(sys.modules, "policylib.facts", module)
 
 
