@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policylib import Policy
 from policylib.alternatives import MAX_PROBES, apply_change, find_alternatives
 from policylib.engine import Engine, Verdict
-from policylib.errors import PolicyError
 from policylib.facts import BusinessCalendar, FactContext, derive_facts
 from policylib.language import (
     All,
@@ -840,19 +840,8 @@ def test_cost_is_bounded(request_: Request) -> None:
 # --------------------------------------------------------------------------- the bundled pack
 
 
-@pytest.fixture(scope="module")
-def bundled() -> Any:
-    """The bundled pack through ``Policy.probe`` (skipped while the pack cannot load)."""
-    try:
-        import policylib
-
-        return policylib.load_policy()
-    except (ImportError, PolicyError) as exc:  # pragma: no cover - depends on the pack
-        pytest.skip(f"the bundled pack does not load yet: {exc}")
-
-
 def _bundled_alternatives(
-    policy: Any, request: Request, probed: list[Request] | None = None
+    policy: Policy, request: Request, probed: list[Request] | None = None
 ) -> tuple[Verdict, list[Alternative]]:
     verdict, formatted = policy.probe(request, NOW)
 
@@ -873,20 +862,20 @@ def _bundled_alternatives(
     return verdict, found
 
 
-def test_bundled_exact_time_gets_standard_windows(bundled: Any) -> None:
-    verdict, found = _bundled_alternatives(bundled, delivery_request(exact_time="10:30"))
+def test_bundled_exact_time_gets_standard_windows(bundled_policy: Policy) -> None:
+    verdict, found = _bundled_alternatives(bundled_policy, delivery_request(exact_time="10:30"))
     assert verdict.outcome == "denied"
     windows = [a for a in found if a.kind == "another_window"]
     assert windows and all(a.verified for a in windows)
     assert found[0].kind == "another_window"
 
 
-def test_bundled_no_window_once_truck_loaded(bundled: Any) -> None:
+def test_bundled_no_window_once_truck_loaded(bundled_policy: Policy) -> None:
     probed: list[Request] = []
     request = delivery_request(
         scheduled=NOW.date(), truck_loaded=True, new_window=("12:00", "16:00"), booked=None
     )
-    verdict, found = _bundled_alternatives(bundled, request, probed)
+    verdict, found = _bundled_alternatives(bundled_policy, request, probed)
     assert verdict.outcome == "denied"
     assert not [a for a in found if a.verified]
     assert found  # a way forward all the same
@@ -895,9 +884,9 @@ def test_bundled_no_window_once_truck_loaded(bundled: Any) -> None:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests())
-def test_bundled_property_alternatives_are_honest(bundled: Any, request: Request) -> None:
+def test_bundled_property_alternatives_are_honest(bundled_policy: Policy, request: Request) -> None:
     probed: list[Request] = []
-    verdict, found = _bundled_alternatives(bundled, request, probed)
+    verdict, found = _bundled_alternatives(bundled_policy, request, probed)
     assert len(probed) <= MAX_PROBES
     for changed in probed:
         for name in _IMMUTABLE:
@@ -906,7 +895,7 @@ def test_bundled_property_alternatives_are_honest(bundled: Any, request: Request
         if alt.verified:
             taken = apply_change(request, tuple(alt.change.items()))
             assert taken is not None
-            again, _ = bundled.probe(taken, NOW)
+            again, _ = bundled_policy.probe(taken, NOW)
             assert again.outcome in ("granted", "partial"), alt
             assert alt.rule_id == (again.rule.id if again.rule else None)
         assert "{" not in alt.text
@@ -916,9 +905,9 @@ def test_bundled_property_alternatives_are_honest(bundled: Any, request: Request
         assert found, "every denial carries at least one alternative"
 
 
-def test_bundled_evaluate_offers_windows_end_to_end(bundled: Any) -> None:
+def test_bundled_evaluate_offers_windows_end_to_end(bundled_policy: Policy) -> None:
     request = delivery_request(exact_time="10:30")
-    decision = bundled.evaluate(request, now=NOW)
+    decision = bundled_policy.evaluate(request, now=NOW)
     assert decision.outcome == "denied"
     assert decision.alternatives[0].kind == "another_window"
     assert decision.alternatives[0].verified
