@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import ROOT
+
 INNER = Path(__file__).resolve().parent / "durable_differential.py"
 TIMEOUT = 240
 
