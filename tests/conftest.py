@@ -25,14 +25,24 @@ from tests import ROOT
 
 # --------------------------------------------------------------------------- hypothesis
 
+# Both start from Hypothesis's own defaults: under CI, Hypothesis makes its "ci" settings
+# the default, and a profile built on that would not be the one HYPOTHESIS_PROFILE named.
+_BASE = settings.get_profile("default")
 settings.register_profile(
-    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "dev",
+    parent=_BASE,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
     "ci",
+    parent=_BASE,
     max_examples=200,
     deadline=None,
     derandomize=True,
+    database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 

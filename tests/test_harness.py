@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.conftest import Goldens, hypothesis_profile
 
@@ -86,3 +87,9 @@ def test_hypothesis_profile_is_ci_under_ci_unless_hypothesis_profile_names_one(
     environ: dict[str, str], profile: str
 ) -> None:
     assert hypothesis_profile(environ) == profile
+
+
+def test_a_named_profile_is_the_same_whether_or_not_ci_is_set() -> None:
+    dev, ci = settings.get_profile("dev"), settings.get_profile("ci")
+    assert (dev.max_examples, dev.derandomize, dev.database is None) == (60, False, False)
+    assert (ci.max_examples, ci.derandomize, ci.database) == (200, True, None)
