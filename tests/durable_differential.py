@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+import policylib
 from policylib import _durable
 from policylib._durable import MAX_DURABLE_RULES, DurableEngine
 from policylib.engine import Engine, Verdict
@@ -37,6 +38,7 @@ from policylib.language import (
     Store,
     comparisons,
 )
+from tests.strategies import NOW, any_request, packs
 
 pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed")
 
@@ -419,47 +421,10 @@ def constant(fact: str) -> st.SearchStrategy[Any]:
     return st.integers(0, 10).map(lambda d: DAY0 + timedelta(days=d))
 
 
-@st.composite
-def compare(draw: st.DrawFn) -> Compare:
-    fact = draw(st.sampled_from(FACT_NAMES))
-    ordered = FACTS[fact].type in ("integer", "money", "date")
-    ops = ["eq", "ne", "in", "not_in"] + (["lt", "lte", "gt", "gte"] if ordered else [])
-    op = draw(st.sampled_from(ops))
-    if op in ("in", "not_in"):
-        return Compare(fact, op, tuple(draw(st.lists(constant(fact), min_size=0, max_size=3))))
-    return Compare(fact, op, draw(constant(fact)))
+CONSTANTS = {name: constant(name) for name in FACT_NAMES}
+"""The values rules compare each fact with."""
 
-
-def condition(depth: int) -> st.SearchStrategy[Condition]:
-    if depth == 0:
-        return compare()
-    inner = condition(depth - 1)
-    return st.one_of(
-        compare(),
-        st.lists(inner, min_size=0, max_size=3).map(lambda xs: All(tuple(xs))),
-        st.lists(inner, min_size=0, max_size=3).map(lambda xs: Any_(tuple(xs))),
-        inner.map(Not),
-    )
-
-
-@st.composite
-def packs(draw: st.DrawFn) -> Pack:
-    n = draw(st.integers(1, 30))
-    priorities = draw(st.permutations(range(n)))
-    rules = []
-    for i in range(n):
-        kinds = draw(st.sampled_from([("return",), ("refund",), KINDS]))
-        rules.append(
-            rule(
-                f"r{i}",
-                draw(condition(2)),
-                draw(st.sampled_from(OUTCOMES)),
-                priorities[i],
-                kinds,
-                i,
-            )
-        )
-    return pack_of(*rules)
+random_packs = packs(FACTS, CONSTANTS, max_rules=30, kinds=(("return",), ("refund",), KINDS))
 
 
 def value(fact: str) -> st.SearchStrategy[Any]:
@@ -519,7 +484,7 @@ SHRINK = os.environ.get("POLICYLIB_DURABLE_SHRINK") == "1"
     phases=tuple(p for p in Phase if SHRINK or p not in (Phase.shrink, Phase.explain)),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(pack=packs(), data=st.data())
+@given(pack=random_packs, data=st.data())
 def test_differential_against_core_engine(pack: Pack, data: st.DataObject) -> None:
     requests = data.draw(st.lists(fact_maps(pack), min_size=1, max_size=8), label="requests")
     core = Engine(pack)
@@ -539,8 +504,9 @@ def test_max_rules_constant() -> None:
     assert MAX_DURABLE_RULES == 512
 
 
-BUNDLED_CORE: Any = None
-BUNDLED_DURABLE: Any = None
+@pytest.fixture(scope="module")
+def bundled_durable() -> policylib.Policy:
+    return policylib.load_policy(engine="durable")
 
 
 @settings(
@@ -551,15 +517,10 @@ BUNDLED_DURABLE: Any = None
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_bundled_pack_decides_the_same_on_both_engines(data: st.DataObject) -> None:
-    import policylib
-    from tests.strategies import NOW, any_request
-
-    global BUNDLED_CORE, BUNDLED_DURABLE
-    if BUNDLED_CORE is None:
-        BUNDLED_CORE = policylib.load_policy()
-        BUNDLED_DURABLE = policylib.load_policy(engine="durable")
+def test_bundled_pack_decides_the_same_on_both_engines(
+    bundled_policy: policylib.Policy, bundled_durable: policylib.Policy, data: st.DataObject
+) -> None:
     request = data.draw(any_request, label="request")
-    core = BUNDLED_CORE.evaluate(request, now=NOW)
-    durable = BUNDLED_DURABLE.evaluate(request, now=NOW)
+    core = bundled_policy.evaluate(request, now=NOW)
+    durable = bundled_durable.evaluate(request, now=NOW)
     assert durable.model_dump(mode="json") == core.model_dump(mode="json")

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
+
+from policylib.language import (
+    All,
+    Any_,
+    Citation,
+    Compare,
+    Condition,
+    FactDef,
+    Message,
+    Not,
+    Pack,
+    Rule,
+    Store,
+)
 
 EST = timezone(timedelta(hours=-5))
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=EST)
@@ -210,3 +225,86 @@ def subscription_requests(draw: st.DrawFn) -> dict[str, Any]:
 
 
 any_request = st.one_of(order_requests(), subscription_requests())
+
+
+# --------------------------------------------------------------------------- rule packs
+
+ORDERED_TYPES = frozenset({"integer", "decimal", "money", "date"})
+"""Fact types a rule may order (lt, lte, gt, gte); every fact has eq, ne, in and not_in."""
+
+OUTCOMES = ("granted", "denied", "partial", "escalate")
+
+
+@st.composite
+def comparisons(
+    draw: st.DrawFn, facts: Mapping[str, FactDef], constants: Mapping[str, st.SearchStrategy[Any]]
+) -> Compare:
+    """One comparison of a fact in ``constants`` with a constant drawn from its strategy."""
+    fact = draw(st.sampled_from(sorted(constants)))
+    ops = ["eq", "ne", "in", "not_in"]
+    if facts[fact].type in ORDERED_TYPES:
+        ops += ["lt", "lte", "gt", "gte"]
+    op = draw(st.sampled_from(ops))
+    if op in ("in", "not_in"):
+        return Compare(fact, op, tuple(draw(st.lists(constants[fact], max_size=3))))
+    return Compare(fact, op, draw(constants[fact]))
+
+
+def conditions(
+    facts: Mapping[str, FactDef],
+    constants: Mapping[str, st.SearchStrategy[Any]],
+    depth: int = 2,
+) -> st.SearchStrategy[Condition]:
+    """Conditions nested up to ``depth`` all/any/not deep, empty all/any included."""
+    leaf = comparisons(facts, constants)
+    if depth == 0:
+        return leaf
+    inner = conditions(facts, constants, depth - 1)
+    return st.one_of(
+        leaf,
+        st.lists(inner, max_size=3).map(lambda xs: All(tuple(xs))),
+        st.lists(inner, max_size=3).map(lambda xs: Any_(tuple(xs))),
+        inner.map(Not),
+    )
+
+
+@st.composite
+def packs(
+    draw: st.DrawFn,
+    facts: Mapping[str, FactDef],
+    constants: Mapping[str, st.SearchStrategy[Any]],
+    *,
+    max_rules: int = 12,
+    kinds: tuple[tuple[str, ...], ...] = (("return",),),
+    defaults: tuple[str, ...] = ("denied",),
+) -> Pack:
+    """Packs of 1 to ``max_rules`` random rules over ``facts``, in distinct priorities.
+
+    ``constants`` maps each fact a rule may compare to the values it compares with;
+    ``kinds`` are the request-kind sets a rule may apply to; ``defaults`` the outcomes
+    the pack may fall back to.
+    """
+    n = draw(st.integers(1, max_rules))
+    priorities = draw(st.permutations(range(n)))
+    when = conditions(facts, constants)
+    rules = tuple(
+        Rule(
+            id=f"R-{i}",
+            title=f"R-{i}",
+            kinds=draw(st.sampled_from(kinds)),
+            when=draw(when),
+            outcome=draw(st.sampled_from(OUTCOMES)),
+            text=Message(f"R-{i} text"),
+            citation=Citation("returns"),
+            priority=priorities[i],
+            order=i,
+        )
+        for i in range(n)
+    )
+    return Pack(
+        store=Store("Test store"),
+        facts=dict(facts),
+        rules=rules,
+        default_outcome=draw(st.sampled_from(defaults)),
+        default_text=Message("no rule applies"),
+    )

@@ -26,11 +26,19 @@ import policylib
 from policylib import RequestError, RuleError, model, parse_request
 from policylib.cli import cli
 from policylib.loader import load_pack
+from tests import ROOT
 from tests.strategies import NOW, any_request, request
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "rules" / "examples").glob("*.json"))
-POLICY = policylib.load_policy()
+
+
+@pytest.fixture(autouse=True)
+def _policy(bundled_policy: policylib.Policy) -> None:
+    global POLICY
+    POLICY = bundled_policy
+
+
+POLICY: policylib.Policy
 
 
 def refused(data: object, **kwargs: Any) -> RequestError:

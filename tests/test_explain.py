@@ -1,19 +1,16 @@
 """Explanations: the words a customer, an agent and a chat bubble get for a decision.
 
 Decisions are built directly from the model (not through the rules pack), so these tests
-pin the renderer's voice on its own. Golden files live in ``tests/golden/explain/``; set
-``POLICYLIB_UPDATE_GOLDENS=1`` (or pass ``--update-goldens``) to rewrite them, then read
-the diff: those files are the product.
+pin the renderer's voice on its own. Golden files live in ``tests/golden/explain/``; pass
+``--update-goldens`` to rewrite them, then read the diff: those files are the product.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -21,6 +18,7 @@ import textstat
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policylib import Policy
 from policylib.explain import DEFAULT_PHRASES, UNKNOWN, TextRenderer, render_decision
 from policylib.language import (
     Citation as RuleCitation,
@@ -46,11 +44,13 @@ from policylib.model import (
     RequestKind,
     RuleTrace,
 )
+from tests import ROOT
+from tests.conftest import Goldens
 
-GOLDEN = Path(__file__).parent / "golden" / "explain"
-UPDATE = os.environ.get("POLICYLIB_UPDATE_GOLDENS") == "1"
 POLICIES = "https://hearthandhome.example/policies"
 DECIDED_AT = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
+
+pytestmark = pytest.mark.usefixtures("offline_syllables")
 
 Audience = Literal["customer", "agent", "chat"]
 Fmt = Literal["text", "markdown", "html"]
@@ -529,25 +529,6 @@ EXTRA_FORMATS: tuple[tuple[str, Audience, Fmt], ...] = (
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(autouse=True)
-def _offline_syllables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Count syllables with pyphen only: deterministic, and no NLTK download at test time."""
-    monkeypatch.setattr("textstat.backend.counts._count_syllables.get_cmudict", lambda lang: None)
-
-
-def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        if not UPDATE and os.environ.get("CI"):
-            pytest.fail(f"missing golden file {path}; run with POLICYLIB_UPDATE_GOLDENS=1")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding="utf-8")
-        return
-    assert text + "\n" == path.read_text(encoding="utf-8"), (
-        f"{name} changed; rerun with POLICYLIB_UPDATE_GOLDENS=1 and review the diff"
-    )
-
-
 def _before_list(text: str) -> str:
     """The prose before the first list item (the part that must stay short)."""
     return text.split("\n- ", 1)[0]
@@ -577,16 +558,20 @@ def _assert_clean(text: str) -> None:
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_golden_text(case: str, audience: Audience) -> None:
+def test_text_for_every_audience_matches_its_golden_file(
+    golden: Goldens, case: str, audience: Audience
+) -> None:
     text = render_decision(CASES[case](), audience=audience, format="text")
-    _check_golden(f"{case}.{audience}.txt", text)
+    golden.check(f"explain/{case}.{audience}.txt", text + "\n")
 
 
 @pytest.mark.parametrize(("case", "audience", "fmt"), EXTRA_FORMATS)
-def test_golden_formats(case: str, audience: Audience, fmt: Fmt) -> None:
+def test_markdown_and_html_match_their_golden_files(
+    golden: Goldens, case: str, audience: Audience, fmt: Fmt
+) -> None:
     text = render_decision(CASES[case](), audience=audience, format=fmt)
     ext = {"markdown": "md", "html": "html"}[fmt]
-    _check_golden(f"{case}.{audience}.{ext}", text)
+    golden.check(f"explain/{case}.{audience}.{ext}", text + "\n")
 
 
 # --------------------------------------------------------------------------- the voice
@@ -997,9 +982,7 @@ def test_default_phrases_are_valid_fluent() -> None:
 
 
 def test_bundled_common_ftl_matches_ids_the_renderer_knows() -> None:
-    path = Path(__file__).parent.parent / "rules" / "common.ftl"
-    if not path.exists():
-        pytest.skip("no common.ftl in the bundled pack")
+    source = (ROOT / "rules" / "common.ftl").read_text(encoding="utf-8")
     from fluent.syntax import FluentParser
     from fluent.syntax import ast as fl
 
@@ -1008,7 +991,7 @@ def test_bundled_common_ftl_matches_ids_the_renderer_knows() -> None:
         for entry in FluentParser().parse(DEFAULT_PHRASES).body
         if isinstance(entry, fl.Message)
     }
-    for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
+    for entry in FluentParser().parse(source).body:
         assert not isinstance(entry, fl.Junk), entry.content
         if isinstance(entry, fl.Message):
             assert entry.id.name in known, f"{entry.id.name} is not a phrase the renderer uses"
@@ -1019,10 +1002,8 @@ def test_bundled_common_ftl_matches_ids_the_renderer_knows() -> None:
 _NOW = "2026-11-20T15:00:00-05:00"
 
 
-def _bundled(request: dict[str, Any]) -> Any:
-    import policylib
-
-    return policylib.load_policy().evaluate({"requested_at": _NOW, **request})
+def _bundled(policy: Policy, request: dict[str, Any]) -> Decision:
+    return policy.evaluate({"requested_at": _NOW, **request})
 
 
 def _delivered(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -1040,22 +1021,22 @@ def _delivered(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_needs_info_does_not_explain_an_unrelated_rule() -> None:
+def test_needs_info_does_not_explain_an_unrelated_rule(bundled_policy: Policy) -> None:
     lamp = {"name": "ceramic table lamp", "category": "lighting", "condition": "unopened"}
-    decision = _bundled(_delivered(lamp))
+    decision = _bundled(bundled_policy, _delivered(lamp))
     assert decision.outcome.value == "needs_info"
     text = decision.render()
     assert "shipping" not in text.split("?", 1)[1]  # no late-delivery rule as the reason
     assert "changes what we can offer" in text
 
 
-def test_needs_info_explains_the_rule_waiting_only_on_the_question() -> None:
+def test_needs_info_explains_the_rule_waiting_only_on_the_question(bundled_policy: Policy) -> None:
     seat = {"name": "toilet seat", "category": "bath", "tags": ["hygiene"]}
-    text = _bundled(_delivered(seat, reason="changed_mind")).render()
+    text = _bundled(bundled_policy, _delivered(seat, reason="changed_mind")).render()
     assert "It matters because" in text
 
 
-def test_an_option_ending_shared_by_several_is_said_once() -> None:
+def test_an_option_ending_shared_by_several_is_said_once(bundled_policy: Policy) -> None:
     request = {
         "kind": "change_delivery",
         "customer": {"name": "Ann Lee"},
@@ -1068,7 +1049,7 @@ def test_an_option_ending_shared_by_several_is_said_once() -> None:
         },
         "details": {"new_date": "2026-11-29"},
     }
-    decision = _bundled(request)
+    decision = _bundled(bundled_policy, request)
     assert decision.outcome.value == "denied"
     for audience in ("customer", "chat"):
         text = decision.render(audience)
@@ -1076,20 +1057,22 @@ def test_an_option_ending_shared_by_several_is_said_once() -> None:
         assert "We can deliver on Monday, November 30 instead." in text
 
 
-def test_chat_ends_with_the_policy_link() -> None:
+def test_chat_ends_with_the_policy_link(bundled_policy: Policy) -> None:
     lamp = {"name": "lamp", "category": "lighting", "condition": "unopened"}
-    text = _bundled(_delivered(lamp, reason="changed_mind")).render("chat")
+    text = _bundled(bundled_policy, _delivered(lamp, reason="changed_mind")).render("chat")
     assert text.splitlines()[-1].startswith("You can read our full policy")
 
 
-def test_customer_goodwill_offer_names_no_amount_but_the_agent_sees_it() -> None:
+def test_customer_goodwill_offer_names_no_amount_but_the_agent_sees_it(
+    bundled_policy: Policy,
+) -> None:
     rug = {"name": "rug", "category": "rugs", "final_sale": True, "condition": "opened"}
-    decision = _bundled(_delivered(rug, reason="changed_mind"))
+    decision = _bundled(bundled_policy, _delivered(rug, reason="changed_mind"))
     assert "$" not in decision.render().split("instead:", 1)[1]
     assert "$7.90" in decision.render("agent")
 
 
-def test_a_partial_cancellation_is_not_announced_twice() -> None:
+def test_a_partial_cancellation_is_not_announced_twice(bundled_policy: Policy) -> None:
     request = {
         "kind": "cancel",
         "customer": {"name": "Ann Lee"},
@@ -1108,6 +1091,6 @@ def test_a_partial_cancellation_is_not_announced_twice() -> None:
             ],
         },
     }
-    text = _bundled(request).render()
+    text = _bundled(bundled_policy, request).render()
     assert "can't refund all of it" not in text
     assert "Your order is cancelled, but" in text

@@ -1,13 +1,12 @@
 """Golden explanations of the bundled pack: every example request, every audience.
 
 These files are the product: a wording change in a rule, a phrase or the renderer shows
-up here as a diff to read. Regenerate with ``pytest --update-goldens`` (or
-``POLICYLIB_UPDATE_GOLDENS=1``) and review the diff before committing it.
+up here as a diff to read. Regenerate with ``pytest --update-goldens`` and review the diff
+before committing it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 from pathlib import Path
@@ -16,19 +15,14 @@ import pytest
 import textstat
 
 import policylib
+from tests import ROOT
+from tests.conftest import Goldens
 from tests.strategies import NOW
 
-ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = sorted((ROOT / "rules" / "examples").glob("*.json"))
-GOLDEN = Path(__file__).parent / "golden" / "pack"
 AUDIENCES = ("customer", "agent", "chat")
-POLICY = policylib.load_policy()
 
-
-@pytest.fixture(autouse=True)
-def _offline_syllables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Count syllables with pyphen only: deterministic, and no NLTK download at test time."""
-    monkeypatch.setattr("textstat.backend.counts._count_syllables.get_cmudict", lambda lang: None)
+pytestmark = pytest.mark.usefixtures("offline_syllables")
 
 
 def before_list(text: str) -> str:
@@ -43,21 +37,19 @@ def grade(text: str) -> float:
 
 @pytest.mark.parametrize("path", REQUESTS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_golden_explanations(path: Path, audience: str) -> None:
-    decision = POLICY.evaluate(path.read_text(), now=NOW)
+def test_every_example_request_explains_as_its_golden_file(
+    bundled_policy: policylib.Policy, golden: Goldens, path: Path, audience: str
+) -> None:
+    decision = bundled_policy.evaluate(path.read_text(), now=NOW)
     text = decision.render(audience=audience)  # type: ignore[arg-type]
-    golden = GOLDEN / f"{path.stem}.{audience}.txt"
-    if os.environ.get("POLICYLIB_UPDATE_GOLDENS") or not golden.exists():
-        if os.environ.get("CI") and not golden.exists():
-            pytest.fail(f"missing golden file {golden}; run pytest --update-goldens")
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text + "\n", encoding="utf-8")
-    assert text + "\n" == golden.read_text(encoding="utf-8"), golden.name
+    golden.check(f"pack/{path.stem}.{audience}.txt", text + "\n")
 
 
 @pytest.mark.parametrize("path", REQUESTS, ids=lambda p: p.stem)
-def test_customer_explanations_are_short_and_plain(path: Path) -> None:
-    decision = POLICY.evaluate(path.read_text(), now=NOW)
+def test_customer_explanations_are_short_and_plain(
+    bundled_policy: policylib.Policy, path: Path
+) -> None:
+    decision = bundled_policy.evaluate(path.read_text(), now=NOW)
     text = decision.explanation
     assert len(before_list(text).split()) < 120, text
     assert grade(text) <= 8, text
@@ -68,9 +60,9 @@ def test_customer_explanations_are_short_and_plain(path: Path) -> None:
         assert "sorry" in text.lower()
 
 
-def test_readability_of_the_golden_set() -> None:
+def test_readability_of_the_golden_set(bundled_policy: policylib.Policy) -> None:
     """The figures quoted in the issue note come from here (printed with -s)."""
-    texts = [POLICY.evaluate(p.read_text(), now=NOW).explanation for p in REQUESTS]
+    texts = [bundled_policy.evaluate(p.read_text(), now=NOW).explanation for p in REQUESTS]
     grades = [grade(t) for t in texts]
     words = [len(before_list(t).split()) for t in texts]
     print(

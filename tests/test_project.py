@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import policylib
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import ROOT
 
 
 def test_all_lists_exactly_the_public_names() -> None:

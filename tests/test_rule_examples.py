@@ -8,7 +8,6 @@ moves an example fails here, next to the example's name.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 import pytest
 
@@ -16,21 +15,16 @@ import policylib
 from policylib.language import Example
 from policylib.loader import load_pack
 
-PACK = load_pack()
+PACK = load_pack()  # at import: the examples are the test parameters
 EXAMPLES: tuple[Example, ...] = PACK.examples
-
-
-@lru_cache(maxsize=1)
-def _policy() -> policylib.Policy:
-    return policylib.load_policy()
 
 
 def _now(example: Example) -> datetime | None:
     return datetime.fromisoformat(example.now) if example.now else None
 
 
-def _decide(example: Example) -> policylib.Decision:
-    return _policy().evaluate(example.request, now=_now(example))
+def _decide(policy: policylib.Policy, example: Example) -> policylib.Decision:
+    return policy.evaluate(example.request, now=_now(example))
 
 
 def test_the_pack_has_examples() -> None:
@@ -49,8 +43,8 @@ def test_example_names_are_unique() -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
-def test_example(example: Example) -> None:
-    decision = _decide(example)
+def test_example(bundled_policy: policylib.Policy, example: Example) -> None:
+    decision = _decide(bundled_policy, example)
     deciding = decision.reasons[0].rule_id if decision.reasons else None
     assert decision.outcome.value == example.outcome, (
         f"{example.loc}: expected {example.outcome}, got {decision.outcome.value} "
@@ -66,17 +60,21 @@ def test_example(example: Example) -> None:
         assert decision.alternatives, "every denial offers an alternative or a review"
 
 
-def test_an_unknown_seal_on_a_hygiene_item_asks_whether_it_was_opened() -> None:
+def test_an_unknown_seal_on_a_hygiene_item_asks_whether_it_was_opened(
+    bundled_policy: policylib.Policy,
+) -> None:
     example = next(e for e in EXAMPLES if e.name.startswith("toilet seat return that"))
-    decision = _decide(example)
+    decision = _decide(bundled_policy, example)
     assert decision.outcome.value == "needs_info"
     assert decision.questions[0].fact == "item_opened"
     assert decision.questions[0].field == "order.items[].condition"
 
 
-def test_customer_texts_never_show_rule_ids_or_placeholders() -> None:
+def test_customer_texts_never_show_rule_ids_or_placeholders(
+    bundled_policy: policylib.Policy,
+) -> None:
     rule_ids = {rule.id for rule in PACK.rules}
     for example in EXAMPLES:
-        text = _decide(example).explanation
+        text = _decide(bundled_policy, example).explanation
         assert "{" not in text and "}" not in text, f"{example.name}: {text}"
         assert not any(rid in text for rid in rule_ids), f"{example.name}: {text}"
