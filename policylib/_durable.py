@@ -64,6 +64,8 @@ import contextlib
 import importlib
 import itertools
 import os
+import platform
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -93,7 +95,13 @@ __all__ = ["MAX_DURABLE_RULES", "DurableEngine"]
 MAX_DURABLE_RULES = 512
 """durable_rules 2.0.28 never returns from a post once a ruleset has this many rules."""
 
-INSTALL_HINT = "pip install 'policylib[durable]' (Python < 3.13)"
+INSTALL_HINT = "pip install 'policylib[durable]' (Python 3.10 to 3.12)"
+
+UNSUPPORTED_HINT = (
+    "durable-rules does not support Python 3.13 or newer (its C core does not build there), "
+    "so the [durable] extra installs nothing on this Python; use the default engine "
+    '(engine="core"), or Python 3.10 to 3.12 for this backend'
+)
 
 _LOCK = threading.Lock()
 """Serializes every call into durable_rules in this process."""
@@ -138,9 +146,14 @@ def _backend() -> tuple[Any, Any]:
 
                 durable_engine.Host  # noqa: B018 - fail here, not later, on a broken install
             except Exception as exc:  # ImportError, or a bad symbol in the C core (3.13)
+                hint = (
+                    UNSUPPORTED_HINT
+                    if sys.version_info >= (3, 13)
+                    else f"install it with: {INSTALL_HINT}"
+                )
                 raise BackendError(
-                    f"the durable_rules backend is not available ({type(exc).__name__}: "
-                    f"{exc}); install it with: {INSTALL_HINT}"
+                    f"the durable_rules backend is not available on Python "
+                    f"{platform.python_version()} ({type(exc).__name__}: {exc}); {hint}"
                 ) from exc
             _BACKEND = (durable_engine, durable_rules_engine)
     return _BACKEND
