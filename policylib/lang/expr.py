@@ -105,6 +105,17 @@ class Env:
         self.values: dict[str, Any] = {}
         self.each: Any = None
 
+    @classmethod
+    def around(cls, value: Any) -> Env:
+        """An Env for an expression about one value alone (an object's own checks read
+        its fields through ``each``): no request, no clock, no facts."""
+        env = cls.__new__(cls)
+        env.request = env.item = env.calendar = None
+        env.selected = ()
+        env.now = env.today = env.zone = None  # type: ignore[assignment]
+        env.programs, env.values, env.each = {}, {}, value
+        return env
+
     def fact(self, name: str) -> Any:
         """A fact's value, derived on first use (None when unknown)."""
         values = self.values
@@ -209,14 +220,24 @@ class _Refused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class _Reads:
+    """What a subexpression reads: facts, request paths and settings."""
+
+    facts: frozenset[str] = frozenset()
+    paths: frozenset[str] = frozenset()
+    settings: frozenset[str] = frozenset()
+
+
+_NOTHING = _Reads()
+
+
+@dataclass(frozen=True, slots=True)
 class _Typed:
     """A compiled subexpression: its type and closure, and what it reads."""
 
     type: Type
     run: Run
-    facts: frozenset[str] = frozenset()
-    paths: frozenset[str] = frozenset()
-    settings: frozenset[str] = frozenset()
+    reads: _Reads = _NOTHING
     constant: bool = False
     value: Any = None
     path: str = ""
@@ -232,12 +253,12 @@ def _const(type_: Type, value: Any, *, literal: bool = False) -> _Typed:
     return _Typed(type_, lambda env: value, constant=True, value=value, literal=literal)
 
 
-def _merge(*parts: _Typed) -> dict[str, frozenset[str]]:
-    return {
-        "facts": frozenset().union(*(p.facts for p in parts)),
-        "paths": frozenset().union(*(p.paths for p in parts)),
-        "settings": frozenset().union(*(p.settings for p in parts)),
-    }
+def _merge(*parts: _Typed, paths: Iterable[str] = ()) -> _Reads:
+    return _Reads(
+        facts=frozenset().union(*(p.reads.facts for p in parts)),
+        paths=frozenset().union(*(p.reads.paths for p in parts), paths),
+        settings=frozenset().union(*(p.reads.settings for p in parts)),
+    )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -277,15 +298,17 @@ def compile_expression(
     compiler = _Compiler(scope, text)
     try:
         typed = compiler.node(tree.body, None)
-        if expected is not None and not t.assignable(typed.type, expected):
-            if not (expected.name == "money" and typed.type.name in ("integer", "decimal")):
-                raise _Refused(
-                    "wrong-type",
-                    f"this expression gives {t.describe(typed.type)}, but "
-                    f"{t.describe(expected)} is declared",
-                    tree.body,
-                    hint=f"declare type: {typed.type.name}, or change the formula",
-                )
+        number_as_money = expected is not None and (
+            expected.name == "money" and typed.type.name in ("integer", "decimal")
+        )
+        if expected is not None and not t.assignable(typed.type, expected) and not number_as_money:
+            raise _Refused(
+                "wrong-type",
+                f"this expression gives {t.describe(typed.type)}, but "
+                f"{t.describe(expected)} is declared",
+                tree.body,
+                hint=f"declare type: {typed.type.name}, or change the formula",
+            )
     except _Refused as exc:
         line, col = _position(exc.node)
         report(exc.code, exc.message, line, col, exc.hint)
@@ -297,9 +320,9 @@ def compile_expression(
         source=text,
         type=typed.type,
         run=typed.run,
-        facts=typed.facts,
-        paths=typed.paths,
-        settings=typed.settings,
+        facts=typed.reads.facts,
+        paths=typed.reads.paths,
+        settings=typed.reads.settings,
         constant=typed.constant,
         value=typed.value,
     )
@@ -307,9 +330,10 @@ def compile_expression(
 
 def _position(node: ast.AST | None) -> tuple[int, int]:
     """The node's line (1-based) and column (0-based) in the text as written."""
-    if node is None or not hasattr(node, "lineno"):
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    if not isinstance(line, int) or not isinstance(col, int):
         return 1, 0
-    return max(node.lineno - 1, 1), max(node.col_offset, 0)
+    return max(line - 1, 1), max(col, 0)
 
 
 # --------------------------------------------------------------------------- the compiler
@@ -393,7 +417,9 @@ class _Compiler:
                 )
             return _const(t.DECIMAL, number)
         if isinstance(value, str):
-            return _const(t.TEXT, value, literal=True)
+            # A text literal is the one value it spells: it fits a text, or an enum that has
+            # that value ("order" if ... else "none" is an enum of two values).
+            return _const(t.enum((value,)), value, literal=True)
         if value is None:
             return _const(t.NULL, None)
         raise _Refused("not-allowed", f"{type(value).__name__} literals are not allowed", node)
@@ -410,7 +436,7 @@ class _Compiler:
                     "unknown-name",
                     "'each' names one element inside any(), all(), count() or sum()",
                     node,
-                    "write any(order.items, each.category == \"lamps\")",
+                    'write any(order.items, each.category == "lamps")',
                 )
             return each
         if name == "settings":
@@ -419,15 +445,15 @@ class _Compiler:
             )
         root = self.scope.roots.get(name)
         if root is not None:
-            getter = root.get
-            return _Typed(root.type, getter, paths=frozenset([root.path]) if root.path else _EMPTY, path=root.path)
+            reads = _Reads(paths=frozenset([root.path])) if root.path else _NOTHING
+            return _Typed(root.type, root.get, reads, path=root.path)
         fact_type = self.scope.facts.get(name)
         if fact_type is not None:
 
             def fact(env: Env, _name: str = name) -> Any:
                 return env.fact(_name)
 
-            return _Typed(fact_type, fact, facts=frozenset([name]))
+            return _Typed(fact_type, fact, _Reads(facts=frozenset([name])))
         if name in self.scope.functions or name in COLLECTION_FORMS:
             raise _Refused("not-allowed", f"{name} is a function: call it, {name}(...)", node)
         choices = [*self.scope.roots, *self.scope.facts, "settings"]
@@ -451,9 +477,7 @@ class _Compiler:
     def _Attribute(self, node: ast.Attribute, each: _Typed | None) -> _Typed:
         name = node.attr
         if name.startswith("_"):
-            raise _Refused(
-                "not-allowed", f"names starting with '_' ({name}) are not allowed", node
-            )
+            raise _Refused("not-allowed", f"names starting with '_' ({name}) are not allowed", node)
         if isinstance(node.value, ast.Name) and node.value.id == "settings":
             setting = self.scope.settings.get(name)
             if setting is None:
@@ -461,24 +485,21 @@ class _Compiler:
                     "unknown-setting", f"unknown setting '{name}'", node, self._setting_hint(name)
                 )
             typed = _const(setting.type, setting.value)
-            return _Typed(
-                setting.type,
-                typed.run,
-                settings=frozenset([name]),
-                constant=True,
-                value=setting.value,
-            )
+            reads = _Reads(settings=frozenset([name]))
+            return _Typed(setting.type, typed.run, reads, constant=True, value=setting.value)
         base = self.node(node.value, each)
         if base.type.name == "table":
             if base.constant and isinstance(base.value, Mapping) and name in base.value:
                 assert base.type.of is not None
                 value = base.value[name]
-                return _Typed(base.type.of, lambda env: value, settings=base.settings, constant=True, value=value)
+                return _Typed(base.type.of, lambda env: value, base.reads, True, value)
             raise _Refused(
                 "unknown-setting",
                 f"the table has no entry '{name}'",
                 node,
-                f"entries: {', '.join(map(str, base.value))}" if isinstance(base.value, Mapping) else "",
+                f"entries: {', '.join(map(str, base.value))}"
+                if isinstance(base.value, Mapping)
+                else "",
             )
         if base.type.name == "list":
             raise _Refused(
@@ -510,10 +531,18 @@ class _Compiler:
             value = inner(env)
             return None if value is None else getattr(value, name, None)
 
-        merged = _merge(base)
-        if path:
-            merged["paths"] = merged["paths"] | {path}
-        return _Typed(field_type, get, path=path, **merged)
+        if field_type.name == "datetime":  # a bare date stands for its first moment
+
+            def get_moment(env: Env) -> Any:
+                value = inner(env)
+                found = None if value is None else getattr(value, name, None)
+                if isinstance(found, date) and not isinstance(found, datetime):
+                    return datetime.combine(found, time(0), tzinfo=env.zone)
+                return found
+
+            get = get_moment
+
+        return _Typed(field_type, get, _merge(base, paths=[path] if path else []), path=path)
 
     def _Subscript(self, node: ast.Subscript, each: _Typed | None) -> _Typed:
         base = self.node(node.value, each)
@@ -525,7 +554,9 @@ class _Compiler:
                 "write settings.<table>[<key>], like settings.return_days[customer.tier]",
             )
         key = self.node(node.slice, each)
-        if not t.assignable(key.type, base.type.key) and not (key.literal or key.type.name == "enum"):
+        if not t.assignable(key.type, base.type.key) and not (
+            key.literal or key.type.name == "enum"
+        ):
             raise _Refused(
                 "wrong-type",
                 f"this table's keys are {t.describe(base.type.key)}, not {t.describe(key.type)}",
@@ -543,14 +574,14 @@ class _Compiler:
         merged = _merge(base, key)
         if key.constant:
             value = table.get(key.value)
-            return _Typed(base.type.of, lambda env: value, constant=True, value=value, **merged)
+            return _Typed(base.type.of, lambda env: value, merged, constant=True, value=value)
         get_key = key.run
 
         def lookup(env: Env) -> Any:
             found = get_key(env)
             return None if found is None else table.get(found)
 
-        return _Typed(base.type.of, lookup, **merged)
+        return _Typed(base.type.of, lookup, merged)
 
     @staticmethod
     def _missing_keys(key: _Typed, table: Mapping[Any, Any]) -> list[Any]:
@@ -578,7 +609,7 @@ class _Compiler:
                         unknown = True
                 return None if unknown else True
 
-            return self._fold(_Typed(t.BOOLEAN, and_, **merged), parts)
+            return self._fold(_Typed(t.BOOLEAN, and_, merged), parts)
 
         def or_(env: Env) -> Any:
             unknown = False
@@ -590,7 +621,7 @@ class _Compiler:
                     unknown = True
             return None if unknown else False
 
-        return self._fold(_Typed(t.BOOLEAN, or_, **merged), parts)
+        return self._fold(_Typed(t.BOOLEAN, or_, merged), parts)
 
     def _boolean(self, node: ast.expr, each: _Typed | None) -> _Typed:
         typed = self.node(node, each)
@@ -599,7 +630,7 @@ class _Compiler:
                 "wrong-type",
                 f"expected true or false here, not {t.describe(typed.type)}",
                 node,
-                "compare it with something: x > 0, x == \"value\"",
+                'compare it with something: x > 0, x == "value"',
             )
         return typed
 
@@ -612,11 +643,13 @@ class _Compiler:
                 value = run(env)
                 return None if value is None else not value
 
-            return self._fold(_Typed(t.BOOLEAN, not_, **_merge(inner)), [inner])
+            return self._fold(_Typed(t.BOOLEAN, not_, _merge(inner)), [inner])
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.node(node.operand, each)
             if inner.type.name not in t.NUMERIC:
-                raise _Refused("wrong-type", f"'-' needs a number, not {t.describe(inner.type)}", node)
+                raise _Refused(
+                    "wrong-type", f"'-' needs a number, not {t.describe(inner.type)}", node
+                )
             run = inner.run
             sign = -1 if isinstance(node.op, ast.USub) else 1
 
@@ -624,7 +657,7 @@ class _Compiler:
                 value = run(env)
                 return None if value is None else sign * value
 
-            return self._fold(_Typed(inner.type, negate, **_merge(inner)), [inner])
+            return self._fold(_Typed(inner.type, negate, _merge(inner)), [inner])
         raise _Refused("not-allowed", "this operator is not allowed", node)
 
     def _BinOp(self, node: ast.BinOp, each: _Typed | None) -> _Typed:
@@ -657,7 +690,7 @@ class _Compiler:
             except (ZeroDivisionError, DecimalException):
                 return None  # a division by zero has no value: unknown
 
-        return self._fold(_Typed(result, arithmetic, **_merge(left, right)), [left, right])
+        return self._fold(_Typed(result, arithmetic, _merge(left, right)), [left, right])
 
     def _Compare(self, node: ast.Compare, each: _Typed | None) -> _Typed:
         operands = [self.node(node.left, each)]
@@ -677,8 +710,7 @@ class _Compiler:
             spot = node.comparators[i]
             self._check_comparison(symbol, left, right, spot)
             if symbol in ("in", "not in") and right.constant and isinstance(right.value, list):
-                members = frozenset(right.value) if _hashable(right.value) else tuple(right.value)
-                fn = (lambda a, _m: a in members) if symbol == "in" else (lambda a, _m: a not in members)
+                fn = _membership(right.value, symbol == "in")
             pairs.append((left.run, fn, right.run))
         merged = _merge(*operands)
         if len(pairs) == 1:
@@ -693,7 +725,7 @@ class _Compiler:
                     return None
                 return bool(fn(x, y))
 
-            return self._fold(_Typed(t.BOOLEAN, compare, **merged), operands)
+            return self._fold(_Typed(t.BOOLEAN, compare, merged), operands)
         chain = tuple(pairs)
 
         def chained(env: Env) -> Any:
@@ -706,7 +738,7 @@ class _Compiler:
                     return False
             return None if unknown else True
 
-        return self._fold(_Typed(t.BOOLEAN, chained, **merged), operands)
+        return self._fold(_Typed(t.BOOLEAN, chained, merged), operands)
 
     def _check_comparison(self, symbol: str, left: _Typed, right: _Typed, spot: ast.AST) -> None:
         if t.NULL in (left.type, right.type) and symbol in ("==", "!="):
@@ -787,7 +819,7 @@ class _Compiler:
                 return None
             return a(env) if value else b(env)
 
-        return self._fold(_Typed(result, choose, **_merge(test, yes, no)), [test, yes, no])
+        return self._fold(_Typed(result, choose, _merge(test, yes, no)), [test, yes, no])
 
     def _List(self, node: ast.List | ast.Tuple, each: _Typed | None) -> _Typed:
         items = [self.node(e, each) for e in node.elts]
@@ -802,14 +834,12 @@ class _Compiler:
             values = [i.value for i in items]
             typed = _const(t.list_of(element), values)
             literal_values = [i.value for i in items if i.literal]
-            return _Typed(
-                typed.type, typed.run, constant=True, value=values, literal=bool(literal_values), **merged
-            )
+            return _Typed(typed.type, typed.run, merged, True, values, literal=bool(literal_values))
 
         def listed(env: Env) -> Any:
             return [run(env) for run in runs]
 
-        return _Typed(t.list_of(element), listed, **merged)
+        return _Typed(t.list_of(element), listed, merged)
 
     _Tuple = _List
 
@@ -857,7 +887,7 @@ class _Compiler:
                 value = only(env)
                 return None if value is None else fn(value)
 
-            typed = _Typed(result, call1, **merged)
+            typed = _Typed(result, call1, merged)
         else:
 
             def call(env: Env) -> Any:
@@ -866,7 +896,7 @@ class _Compiler:
                     return None
                 return fn(env, *values) if context else fn(*values)
 
-            typed = _Typed(result, call, **merged)
+            typed = _Typed(result, call, merged)
         return typed if context else self._fold(typed, args)
 
     def _collection(self, name: str, node: ast.Call, each: _Typed | None) -> _Typed:
@@ -878,12 +908,14 @@ class _Compiler:
                 node,
                 f"write {name}(order.items, each.price)"
                 if name == "sum"
-                else f"write {name}(order.items, each.category == \"lamps\")",
+                else f'write {name}(order.items, each.category == "lamps")',
             )
         items = self.node(node.args[0], each)
         if items.type.name != "list" or items.type.of is None:
             raise _Refused(
-                "wrong-type", f"{name}() needs a list first, not {t.describe(items.type)}", node.args[0]
+                "wrong-type",
+                f"{name}() needs a list first, not {t.describe(items.type)}",
+                node.args[0],
             )
         get_items = items.run
         if len(node.args) == 1:
@@ -892,14 +924,16 @@ class _Compiler:
                 found = get_items(env)
                 return None if found is None else len(found)
 
-            return _Typed(t.INTEGER, length, **_merge(items))
+            return _Typed(t.INTEGER, length, _merge(items))
         element_path = f"{items.path}[]" if items.path else ""
         element = _Typed(
-            items.type.of, _each, paths=frozenset([element_path]) if element_path else _EMPTY, path=element_path
+            items.type.of,
+            _each,
+            _Reads(paths=frozenset([element_path])) if element_path else _NOTHING,
+            path=element_path,
         )
         body = self.node(node.args[1], element)
-        merged = _merge(items, body)
-        merged["paths"] = merged["paths"] | element.paths
+        merged = _merge(items, body, element)
         test = body.run
         if name == "sum":
             if body.type.name not in t.NUMERIC:
@@ -924,13 +958,13 @@ class _Compiler:
                     env.each = saved
                 return amount
 
-            return _Typed(body.type, total, **merged)
+            return _Typed(body.type, total, merged)
         if body.type.name not in ("boolean", "null", "any"):
             raise _Refused(
                 "wrong-type", f"{name}() tests true or false for each element", node.args[1]
             )
         return _Typed(
-            t.INTEGER if name == "count" else t.BOOLEAN, _quantifier(name, get_items, test), **merged
+            t.INTEGER if name == "count" else t.BOOLEAN, _quantifier(name, get_items, test), merged
         )
 
     # ---------------------------------------------------------------- folding
@@ -941,13 +975,7 @@ class _Compiler:
         if not all(p.constant for p in parts):
             return typed
         value = typed.run(None)  # type: ignore[arg-type]  # constants never read the env
-        return _Typed(
-            typed.type,
-            lambda env: value,
-            settings=typed.settings,
-            constant=True,
-            value=value,
-        )
+        return _Typed(typed.type, lambda env: value, typed.reads, constant=True, value=value)
 
 
 def _each(env: Env) -> Any:
@@ -996,6 +1024,16 @@ def _quantifier(name: str, get_items: Run, test: Run) -> Run:
     return quantify
 
 
+def _membership(values: list[Any], inside: bool) -> Callable[[Any, Any], bool]:
+    """``x in [constants]`` against a set built once (the list stays for unhashables)."""
+    members: frozenset[Any] | tuple[Any, ...] = (
+        frozenset(values) if _hashable(values) else tuple(values)
+    )
+    if inside:
+        return lambda actual, _ignored: actual in members
+    return lambda actual, _ignored: actual not in members
+
+
 def _text_literals(typed: _Typed, symbol: str) -> list[str]:
     if not typed.constant:
         return []
@@ -1040,7 +1078,9 @@ def _arithmetic_type(symbol: str, a: Type, b: Type) -> Type | None:
 # --------------------------------------------------------------------------- reference semantics
 
 
-def evaluate_reference(source: str, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+def evaluate_reference(
+    source: str, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+) -> Any:
     """A slow, direct interpreter of the same language, for tests: walks the tree for every
     evaluation with the Kleene rules spelled out. ``names`` maps root and fact names (and
     ``settings``, a dict) to values; objects are read with ``getattr``."""
@@ -1048,7 +1088,9 @@ def evaluate_reference(source: str, names: Mapping[str, Any], functions: Mapping
     return _ref(tree.body, names, functions, None)
 
 
-def _ref(node: ast.expr, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]], each: Any) -> Any:
+def _ref(
+    node: ast.expr, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]], each: Any
+) -> Any:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, float):
             return Decimal(repr(node.value))

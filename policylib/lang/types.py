@@ -83,7 +83,17 @@ TIME = Type("time")
 NULL = Type("null")
 ANY = Type("any")
 
-SCALAR_NAMES = ("boolean", "integer", "decimal", "money", "text", "enum", "date", "datetime", "time")
+SCALAR_NAMES = (
+    "boolean",
+    "integer",
+    "decimal",
+    "money",
+    "text",
+    "enum",
+    "date",
+    "datetime",
+    "time",
+)
 """The scalar types a pack may declare for a fact, a field or a setting."""
 
 NUMERIC = frozenset({"integer", "decimal", "money"})

@@ -18,9 +18,9 @@ or silently change what a file says are refused:
 The reader refuses anchors, aliases, tags, deep nesting and extra documents itself,
 recording each in ``refused`` and going on, so the rest of the file is still checked and
 every problem is reported together. Merge and duplicate keys need to know what a mapping
-is for, so they are reported by ``loader._Builder.mapping``; nothing is constructed here,
+is for, so they are reported by ``load.reader.Doc.mapping``; nothing is constructed here,
 so a merge key
-reaches it as an ordinary key tagged ``_MERGE``, never applied.
+reaches it as an ordinary key tagged ``MERGE``, never applied.
 
 libyaml's parser is used when PyYAML was built with it, else PyYAML's pure-Python one;
 both feed the same composer. Nothing here knows about rules.
@@ -44,24 +44,44 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader as _PyReaderBase
 from yaml.resolver import Resolver
+
+__all__ = [
+    "BOOL",
+    "FLOAT",
+    "INT",
+    "MAX_DEPTH",
+    "MERGE",
+    "NULL",
+    "STR",
+    "TAG",
+    "TAG_WORDS",
+    "TIMESTAMP",
+    "PyReader",
+    "Reader",
+    "RefusedNode",
+    "StrictComposer",
+    "describe",
+    "quote_hint",
+    "too_deep_for_libyaml",
+]
 from yaml.scanner import Scanner as _PyScanner
 
-_TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (
-    f"{_TAG}str",
-    f"{_TAG}int",
-    f"{_TAG}float",
-    f"{_TAG}bool",
-    f"{_TAG}null",
+TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (
+    f"{TAG}str",
+    f"{TAG}int",
+    f"{TAG}float",
+    f"{TAG}bool",
+    f"{TAG}null",
 )
-_TIMESTAMP, _MERGE = f"{_TAG}timestamp", f"{_TAG}merge"
-_SEQ, _MAP = f"{_TAG}seq", f"{_TAG}map"
-_TAG_WORDS = {
-    _BOOL: "a true/false value",
-    _INT: "a number",
-    _FLOAT: "a number",
-    _NULL: "an empty value (null)",
-    _TIMESTAMP: "a date",
+TIMESTAMP, MERGE = f"{TAG}timestamp", f"{TAG}merge"
+SEQ, MAP = f"{TAG}seq", f"{TAG}map"
+TAG_WORDS = {
+    BOOL: "a true/false value",
+    INT: "a number",
+    FLOAT: "a number",
+    NULL: "an empty value (null)",
+    TIMESTAMP: "a date",
 }
 
 
@@ -69,12 +89,12 @@ MAX_DEPTH = 64
 """Collections nested deeper than this are refused (``nesting-too-deep``), not composed."""
 
 
-class _AliasNode(ScalarNode):
+class RefusedNode(ScalarNode):
     """Stands in for a refused alias or a collection nested too deeply; the converters skip
     it silently (already reported)."""
 
 
-class _StrictComposer:
+class StrictComposer:
     """Builds nodes from parser events, refusing anchors, aliases, explicit tags, deep
     nesting and extra documents.
 
@@ -135,13 +155,13 @@ class _StrictComposer:
                 open_ += 1
             elif cls is SequenceEndEvent or cls is MappingEndEvent:
                 open_ -= 1
-        return _AliasNode(_NULL, "", event.start_mark, event.end_mark)
+        return RefusedNode(NULL, "", event.start_mark, event.end_mark)
 
     def _node(self, event: Any) -> Node:
         cls = type(event)
         if cls is AliasEvent:
             self.refused.append(("alias", event.start_mark, str(event.anchor)))
-            return _AliasNode(_NULL, "", event.start_mark, event.end_mark)
+            return RefusedNode(NULL, "", event.start_mark, event.end_mark)
         if event.anchor is not None:
             self.refused.append(("anchor", event.start_mark, str(event.anchor)))
         if cls is ScalarEvent:
@@ -159,7 +179,7 @@ class _StrictComposer:
         node: SequenceNode | MappingNode
         child: Node
         if cls is SequenceStartEvent:
-            node = SequenceNode(_SEQ, [], event.start_mark, None, event.flow_style)
+            node = SequenceNode(SEQ, [], event.start_mark, None, event.flow_style)
             items: list[Node] = node.value
             while True:
                 event = get()
@@ -172,7 +192,7 @@ class _StrictComposer:
                     child = self._node(event)
                 items.append(child)
         else:
-            node = MappingNode(_MAP, [], event.start_mark, None, event.flow_style)
+            node = MappingNode(MAP, [], event.start_mark, None, event.flow_style)
             pairs: list[tuple[Node, Node]] = node.value
             while True:
                 event = get()
@@ -194,7 +214,7 @@ class _StrictComposer:
         return node
 
 
-class _PyReader(_StrictComposer, _PyReaderBase, _PyScanner, _PyParser, Resolver):
+class PyReader(StrictComposer, _PyReaderBase, _PyScanner, _PyParser, Resolver):
     """The strict reader on PyYAML's pure-Python parser.
 
     Used when PyYAML was built without libyaml, and for a file libyaml refuses as nested
@@ -215,7 +235,7 @@ class _PyReader(_StrictComposer, _PyReaderBase, _PyScanner, _PyParser, Resolver)
 try:
     from yaml._yaml import CParser as _CParser
 
-    class _CReader(_StrictComposer, _CParser, Resolver):
+    class CReader(StrictComposer, _CParser, Resolver):
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             Resolver.__init__(self)
@@ -223,9 +243,9 @@ try:
             self._memo = {}
             self._depth = 0
 
-    _Reader: type[_StrictComposer] = _CReader
+    Reader: type[StrictComposer] = CReader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Reader = _PyReader
+    Reader = PyReader
 
 
 def too_deep_for_libyaml(exc: Exception) -> bool:
@@ -233,18 +253,18 @@ def too_deep_for_libyaml(exc: Exception) -> bool:
     return "maximum nesting depth" in str(getattr(exc, "problem", "") or "")
 
 
-def _describe(node: Node) -> str:
+def describe(node: Node) -> str:
     """The node in words, as YAML read it: a mapping, a list, the text 'x', a number `3`."""
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     # a scalar: the composer builds no other kind of node
-    if node.tag == _STR:
+    if node.tag == STR:
         return f"the text '{node.value}'"
-    words = _TAG_WORDS.get(node.tag, f"a value tagged {node.tag}")
+    words = TAG_WORDS.get(node.tag, f"a value tagged {node.tag}")
     return f"{words} `{node.value}`" if node.value else words
 
 
-def _plain_quote_hint(node: ScalarNode) -> str:
+def quote_hint(node: ScalarNode) -> str:
     return f'quote it: "{node.value}"'

@@ -1,78 +1,60 @@
-"""Explanations: a ``Decision`` turned into words for a customer, an agent or a chat bubble.
+"""A pack's own texts: every rule, offer, question and default text compiled once, and
+facts formatted for people to fill them with.
 
-Two halves, one per moment:
-
-* ``TextRenderer`` is built once per pack. It compiles every rule, offer, question and
-  default text into one Fluent bundle, formats facts for people (money ``$49.99``, dates
-  ``Tuesday, December 1``, ``6 days``), and fills the texts the ``Policy`` puts into a
-  ``Decision``. Values reach the templates as finished strings, so what a customer typed
-  is inserted literally and is never read as syntax.
-* ``render_decision`` needs only the ``Decision``: the filled reasons and offers, the
-  question, the trace and the context. The connecting words ("Hi Dana,", the headlines,
-  "Here's what we can do instead:") come from a phrasebook: the English defaults
-  (``DEFAULT_PHRASES``), overridden by the pack's shared ``*.ftl`` messages that the
-  renderer hands to the Policy as ``TextRenderer.context_phrases()`` (carried in
-  ``DecisionContext.phrases``).
-
-The parts live in private modules: ``_phrases`` (the phrasebook, Fluent compilation and
-values as words) and ``_views`` (the customer, agent and chat layouts and the text,
-markdown and html writers). Nothing here imports the engine: the trace is data, and the
-words are a view over it.
+``TextRenderer`` is built once per policy. It compiles the pack's texts into one Fluent
+bundle, formats facts for people (money ``$49.99``, dates ``Tuesday, December 1``, ``6
+days`` in the pack's own unit words), and fills the texts the ``Policy`` puts into a
+``Decision``. Values reach the templates as finished strings, so what a customer typed is
+inserted literally and is never read as syntax.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from policylib._phrases import (
-    DEFAULT_PHRASES,
-    MAX_TEXT,
+from policylib.lang.nodes import FactDef, Message, Pack
+from policylib.render.phrasebook import (
     MAX_VALUE,
-    UNIT_WORDS,
-    UNKNOWN,
     Compiled,
-    as_words,
-    babel_locale,
+    Phrasebook,
     cap,
     compile_all,
     fill_compiled,
+    new_bundle,
+    tidy,
+)
+from policylib.render.values import (
+    as_words,
+    babel_locale,
+    clock_words,
     format_day,
     format_money,
     format_number,
     format_percent,
-    new_bundle,
-    phrasebook,
-    tidy,
 )
-from policylib._views import VIEWS, Audience, Format, serialize
-from policylib.language import FactDef, Message, Pack
-from policylib.model import Decision
 
-__all__ = [
-    "DEFAULT_PHRASES",
-    "MAX_TEXT",
-    "UNKNOWN",
-    "Audience",
-    "Format",
-    "TextRenderer",
-    "render_decision",
-]
+__all__ = ["TextRenderer"]
 
 # --------------------------------------------------------------------------- fact formatting
 
 _Formatter = Callable[[Any, int | None], str]
 
 
-def _formatter(fact: FactDef, currency: str, locale: str) -> _Formatter:
+def _formatter(
+    fact: FactDef, currency: str, locale: str, units: Mapping[str, tuple[str, str]]
+) -> _Formatter:
     """A formatter for one fact, chosen once per pack (format_facts is on the hot path)."""
     unit = fact.unit
-    if fact.type == "boolean":
+    kind = fact.type.name
+    if kind == "boolean":
         return lambda v, _y: "yes" if v else "no"
-    if fact.type == "date":
+    if kind == "time":
+        return lambda v, _y: clock_words(v) if isinstance(v, time) else as_words(v)
+    if kind in ("date", "datetime"):
 
         def day(v: Any, year: int | None) -> str:
             if isinstance(v, datetime):
@@ -82,7 +64,7 @@ def _formatter(fact: FactDef, currency: str, locale: str) -> _Formatter:
             return format_day(v, locale, year is not None and v.year != year)
 
         return day
-    if fact.type == "money" or unit == "currency":
+    if kind == "money" or unit == "currency":
 
         def money(v: Any, _y: int | None) -> str:
             if isinstance(v, int | Decimal) and not isinstance(v, bool):
@@ -98,8 +80,8 @@ def _formatter(fact: FactDef, currency: str, locale: str) -> _Formatter:
             return as_words(v)
 
         return percent
-    if unit in UNIT_WORDS:
-        one, many = UNIT_WORDS[unit]
+    if unit in units:
+        one, many = units[unit]
 
         def counted(v: Any, _y: int | None) -> str:
             if isinstance(v, int | Decimal) and not isinstance(v, bool):
@@ -107,7 +89,7 @@ def _formatter(fact: FactDef, currency: str, locale: str) -> _Formatter:
             return as_words(v)
 
         return counted
-    if fact.type in ("integer", "decimal"):
+    if kind in ("integer", "decimal"):
 
         def number(v: Any, _y: int | None) -> str:
             if isinstance(v, int | Decimal) and not isinstance(v, bool):
@@ -115,9 +97,27 @@ def _formatter(fact: FactDef, currency: str, locale: str) -> _Formatter:
             return as_words(v)
 
         return number
-    if fact.type == "enum":
+    if kind == "enum":
         return lambda v, _y: as_words(v)
     return lambda v, _y: v if isinstance(v, str) else as_words(v)
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as its fact's type holds it, from the JSON form a decision dumps."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind == "date":
+            return date.fromisoformat(value)
+        if kind == "datetime":
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if kind in ("money", "decimal"):
+            return Decimal(value)
+        if kind == "integer":
+            return int(value)
+    except (ValueError, ArithmeticError):
+        return value
+    return value
 
 
 def _guess(value: Any, year: int | None, currency: str, locale: str) -> str:
@@ -146,9 +146,9 @@ class TextRenderer:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
-        self.locale = pack.store.locale or "en_US"
-        self.currency = pack.store.currency or "USD"
-        babel_locale(self.locale)  # warm the cache (and fall back early for a bad locale)
+        self.locale = pack.store.locale
+        self.currency = pack.store.currency
+        babel_locale(self.locale)  # warm the cache
         self._bundle = new_bundle(self.locale)
         self._ids: dict[Message, str] = {}
         entries: dict[str, str] = {}
@@ -168,12 +168,18 @@ class TextRenderer:
         for fact in pack.facts.values():
             add(fact.question)
         add(pack.default_text)
+        fallback = pack.alternatives.fallback
+        if fallback is not None:
+            add(fallback.text)
+        for axis in pack.alternatives.axes:
+            add(axis.lead)
+            add(axis.lead_unasked)
         self._compiled = compile_all(self._bundle, entries)
-        self._pack_phrases = {name: m.source for name, m in pack.messages.items()}
-        # The phrasebook render_decision looks up for this pack's decisions: built now, once.
-        self._book = phrasebook(self._pack_phrases, self.locale)
+        self.book = Phrasebook({n: m.source for n, m in pack.messages.items()}, self.locale)
+        """The connecting words of this pack's replies."""
         self._formatters: dict[str, _Formatter] = {
-            name: _formatter(fact, self.currency, self.locale) for name, fact in pack.facts.items()
+            name: _formatter(fact, self.currency, self.locale, pack.units)
+            for name, fact in pack.facts.items()
         }
         self._late: dict[Message, Compiled] = {}
         self._late_lock = threading.Lock()
@@ -220,19 +226,24 @@ class TextRenderer:
             return self.fill(fact.question, formatted)
         label = fact.label or fact.name.replace("_", " ")
         phrase = "question-generic-wh" if _starts_with_wh(label) else "question-generic"
-        return self.shared(phrase, {"fact_label": label})
+        return self.book.get(phrase, {"fact_label": label})
 
-    def shared(self, message_id: str, args: Mapping[str, str]) -> str:
-        """A shared message (the pack's ``*.ftl`` over the English defaults); "" if none."""
-        return self._book.get(message_id, args)
+    def format_value(self, fact: str, value: Any) -> str:
+        """One value of a fact as people read it, with the year always shown for dates;
+        the JSON forms a decision read back holds (ISO dates, decimal strings) work too."""
+        definition = self.pack.facts.get(fact)
+        if definition is not None:
+            value = _typed(value, definition.type.name)
+        formatter = self._formatters.get(fact)
+        if formatter is None:
+            return _guess(value, 0, self.currency, self.locale)
+        return formatter(value, 0)
 
-    def context_phrases(self) -> dict[str, str]:
-        """The pack's shared messages (id -> Fluent source) for ``DecisionContext.phrases``.
-
-        The same dict object every call; treat it as read-only. ``render_decision`` lays it
-        over ``DEFAULT_PHRASES`` (and compiles it once per distinct dict).
-        """
-        return self._pack_phrases
+    def value(self, value: Any, year: int | None = None) -> str:
+        """One value with no fact of its own (a search's candidate), as people read it."""
+        if isinstance(value, time):
+            return clock_words(value)
+        return _guess(value, year, self.currency, self.locale)
 
     def _compile_late(self, message: Message) -> Compiled:
         """A text that was not in the pack at construction: compiled once, in its own bundle."""
@@ -258,31 +269,3 @@ def _starts_with_wh(label: str) -> bool:
     """True when a label reads without "the" in front ("whether ...", "your ...")."""
     first = label.split(" ", 1)[0].lower()
     return first in _NO_ARTICLE or first.endswith(("'s", "\u2019s"))
-
-
-# --------------------------------------------------------------------------- entry point
-
-
-def render_decision(
-    decision: Decision,
-    audience: Audience = "customer",
-    format: Format = "text",
-) -> str:
-    """The explanation of a decision for one audience in one format.
-
-    Args:
-        decision: the decision; everything needed is in it (reasons' filled texts,
-            alternatives, question, trace and context, including the pack's phrases).
-        audience: ``customer`` (the reply), ``agent`` (rule ids, conditions, limits) or
-            ``chat`` (two sentences and the options).
-        format: ``text``, ``markdown`` or ``html`` (a fragment; every value escaped,
-            links only http/https).
-    """
-    view = VIEWS.get(audience)
-    if view is None:
-        raise ValueError(f"unknown audience {audience!r}; use 'customer', 'agent' or 'chat'")
-    if format not in ("text", "markdown", "html"):
-        raise ValueError(f"unknown format {format!r}; use 'text', 'markdown' or 'html'")
-    ctx = decision.context
-    blocks = view(decision, phrasebook(ctx.phrases, ctx.locale or "en_US"))
-    return serialize(blocks, format, isolate=[ctx.customer_name or "", *ctx.names])

@@ -11,10 +11,9 @@ neutral words ("the item") instead of their ``{ $placeholders }``.
 
 Typical use::
 
-    from policylib import load_policy
-    from policylib.publish import render_policy_page
+    import policylib
 
-    page = render_policy_page(load_policy().pack, format="html")
+    page = policylib.load_policy().publish(format="html")
 """
 
 from __future__ import annotations
@@ -30,9 +29,7 @@ from typing import Literal
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
-from policylib._phrases import UNIT_WORDS
-from policylib.explain import TextRenderer
-from policylib.language import (
+from policylib.lang.nodes import (
     All,
     Any_,
     Compare,
@@ -42,40 +39,15 @@ from policylib.language import (
     Message,
     Not,
     Pack,
+    Ref,
     Rule,
     Value,
 )
+from policylib.render.texts import TextRenderer
 
 __all__ = ["PageFormat", "render_policy_page"]
 
 PageFormat = Literal["markdown", "html"]
-
-KIND_WORDS: dict[str, str] = {
-    "return": "returns",
-    "exchange": "exchanges",
-    "cancel": "cancellations",
-    "change_delivery": "delivery changes",
-    "delivery_estimate": "delivery estimates",
-    "price_adjustment": "price adjustments",
-}
-"""Request kind -> plural plain words ("Applies to returns and exchanges when ...")."""
-
-OFFER_WORDS: dict[str, str] = {
-    "store_credit": "store credit",
-    "refund": "a refund",
-    "partial_refund": "a partial refund",
-    "exchange": "an exchange",
-    "repair": "a repair",
-    "replacement": "a replacement",
-    "supervisor_review": "a review of your case by a supervisor",
-    "price_adjustment": "a price adjustment",
-    "reschedule": "another delivery date",
-    "goodwill": "a goodwill gesture",
-    "cancel_order": "cancelling the order",
-    "refuse_delivery": "refusing the delivery",
-    "return_after_delivery": "a return once the order arrives",
-}
-"""Offer kind -> plain words; unknown kinds read as their name with spaces."""
 
 _NEGATED_OPS: dict[str, str] = {
     "eq": "ne",
@@ -93,11 +65,13 @@ _ARTICLE_BEFORE = re.compile(r"(?i)\b(a|an|the|your)\s+$")
 _FILE_NAME = re.compile(r"(?i)^(?:request file\s+)?(?:[\w.-]+/)*([\w.-]+)\.json$")
 
 
-def render_policy_page(pack: Pack, format: PageFormat = "markdown") -> str:
+def render_policy_page(
+    pack: Pack, format: PageFormat = "markdown", renderer: TextRenderer | None = None
+) -> str:
     """The store's published policy page, generated from the pack's rules.
 
     Args:
-        pack: a loaded pack (``load_policy().pack`` or ``loader.load_pack(path)``).
+        pack: a loaded pack (``load_policy().pack`` or ``load_pack(path)``).
         format: ``"markdown"`` (clean headings and lists) or ``"html"`` (a complete small
             document, every string escaped).
 
@@ -108,7 +82,7 @@ def render_policy_page(pack: Pack, format: PageFormat = "markdown") -> str:
     Raises:
         ValueError: ``format`` is neither ``"markdown"`` nor ``"html"``.
     """
-    page = _build_page(pack)
+    page = _build_page(pack, renderer or TextRenderer(pack))
     if format == "markdown":
         return _to_markdown(page)
     if format == "html":
@@ -150,8 +124,8 @@ class _Page:
     closing: str
 
 
-def _build_page(pack: Pack) -> _Page:
-    words = _Words(pack)
+def _build_page(pack: Pack, renderer: TextRenderer) -> _Page:
+    words = _Words(pack, renderer)
     used_ids: set[str] = set()
 
     def claim(anchor: str) -> str:
@@ -201,8 +175,9 @@ def _build_page(pack: Pack) -> _Page:
         "This page is generated from the same rules we use to decide every request, "
         "so what you read here is exactly what we apply."
     )
-    if store.escalation_contact:
-        intro += f" If your case doesn't fit, you can always ask for {store.escalation_contact}."
+    contact = pack.escalation.contact
+    if contact:
+        intro += f" If your case doesn't fit, you can always ask for {contact}."
     default = words.message(pack.default_text)
     closing = f"When none of the rules above applies: {default}" if default else ""
     return _Page(
@@ -225,14 +200,15 @@ def _precedence(rule: Rule) -> tuple[int, int, int]:
 class _Words:
     """Turns a pack's data into customer-facing sentences."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, renderer: TextRenderer) -> None:
         self.pack = pack
-        self.renderer = TextRenderer(pack)
+        self.renderer = renderer
+        self.units = pack.units
 
     # ---- outcomes
 
     def result(self, outcome: str) -> str:
-        contact = self.pack.store.escalation_contact or "a supervisor"
+        contact = self.pack.escalation.contact
         return {
             "granted": "we can do what you ask",
             "partial": "we can do part of what you ask",
@@ -243,7 +219,7 @@ class _Words:
 
     def verdict(self, outcome: str, offers: Sequence[str]) -> str:
         """An example's outcome in a few words ("declined; we can offer ... instead")."""
-        contact = self.pack.store.escalation_contact or "a supervisor"
+        contact = self.pack.escalation.contact
         if outcome == "denied" and offers:
             return f"declined; we can offer {_join(offers, 'or')} instead"
         return {
@@ -255,10 +231,8 @@ class _Words:
         }.get(outcome, outcome.replace("_", " "))
 
     def offer(self, kind: str) -> str:
-        contact = self.pack.store.escalation_contact
-        if kind == "supervisor_review" and contact:
-            return f"a review of your case by {contact}"
-        return OFFER_WORDS.get(kind, kind.replace("_", " "))
+        found = self.pack.alternatives.kinds.get(kind)
+        return found.words if found is not None and found.words else kind.replace("_", " ")
 
     def example(self, example: Example, offers: Sequence[str]) -> str:
         """``Store credit for a vase on day 45 (demo request)`` -> ``Store credit for a vase
@@ -275,7 +249,8 @@ class _Words:
     # ---- conditions
 
     def applies(self, rule: Rule) -> str:
-        kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in rule.kinds], "and")
+        book = self.renderer.book
+        kinds = _join([book.get(f"kind-{k}") or k.replace("_", " ") for k in rule.kinds], "and")
         when = self.condition(_pushed_down(rule.when), top=True)
         if not when:
             return f"Applies to {kinds or 'requests'}."
@@ -322,9 +297,13 @@ class _Words:
 
     def compare(self, fact: str, op: str, value: Value) -> str:
         definition = self.pack.facts.get(fact)
+        label = " ".join((definition.label if definition else fact.replace("_", " ")).split())
+        if isinstance(value, Ref):
+            other = self.pack.facts.get(value.fact)
+            words = " ".join((other.label if other else value.fact.replace("_", " ")).split())
+            return f"{_subject(label)} is {_OP_WORDS.get(op, op)} {_subject(words)}".strip()
         if _only_routes(definition, value):
             return ""
-        label = " ".join((definition.label if definition else fact.replace("_", " ")).split())
         if isinstance(value, bool) and op in ("eq", "ne"):
             return _whether(label, value == (op == "eq"))
         if op in _LOWER | _UPPER or _is_amount(definition, value):
@@ -336,13 +315,13 @@ class _Words:
         label = " ".join((definition.label if definition else fact.replace("_", " ")).split())
         low, low_op = lower.value, lower.op
         high, high_op = upper.value, upper.op
-        if definition is not None and definition.type == "integer":
+        if definition is not None and definition.type.name == "integer":
             if low_op == "gt" and isinstance(low, int) and not isinstance(low, bool):
                 low, low_op = low + 1, "gte"
             if high_op == "lt" and isinstance(high, int) and not isinstance(high, bool):
                 high, high_op = high - 1, "lte"
         high_words = self.format(fact, high)
-        low_words = _without_unit(self.format(fact, low), definition)
+        low_words = self.without_unit(self.format(fact, low), definition)
         if low_op == "gte" and high_op == "lte":
             if low == high:
                 return self.amount_statement(fact, label, high_words)
@@ -362,7 +341,7 @@ class _Words:
         "days since X" -> "it has been 5 days since X"; "days until X" -> "X is 2 days
         away"; a label naming its unit -> "the number of sessions ... is more than 0"."""
         definition = self.pack.facts.get(fact)
-        unit_words = UNIT_WORDS.get(definition.unit) if definition is not None else None
+        unit_words = self.units.get(definition.unit) if definition is not None else None
         if unit_words is not None:
             many = unit_words[1]
             if label.lower().startswith(many + " since "):
@@ -370,19 +349,28 @@ class _Words:
             if label.lower().startswith(many + " until "):
                 return f"{label[len(many) + len(' until ') :]} is {amount} away"
             if label.lower().startswith(many + " "):
-                return f"the number of {label} is {_without_unit(amount, definition)}"
+                return f"the number of {label} is {self.without_unit(amount, definition)}"
             if f" {many} " in f" {label.lower()} ":
-                return f"{_subject(label)} is {_without_unit(amount, definition)}"
+                return f"{_subject(label)} is {self.without_unit(amount, definition)}"
         return f"{_subject(label)} is {amount}"
+
+    def without_unit(self, amount: str, definition: FactDef | None) -> str:
+        """``31 days`` -> ``31`` (the unit is said once, after the range or in the label)."""
+        unit_words = self.units.get(definition.unit) if definition is not None else None
+        for word in unit_words[::-1] if unit_words is not None else ():
+            if amount.endswith(" " + word):
+                return amount[: -len(word) - 1]
+        return amount
 
     def words(self, fact: str, value: Value) -> str:
         """A value (or, for "one of", values) as words: ``store credit or an exchange``."""
         if isinstance(value, tuple):
             return _join([self.words(fact, v) for v in value], "or")
         definition = self.pack.facts.get(fact)
-        if isinstance(value, str) and definition is not None and definition.type == "enum":
+        if isinstance(value, str) and definition is not None and definition.type.name == "enum":
             # enum values that name something we can offer read with their article
-            return OFFER_WORDS.get(value, self.format(fact, value))
+            found = self.pack.alternatives.kinds.get(value)
+            return found.words if found is not None and found.words else self.format(fact, value)
         return self.format(fact, value)
 
     def format(self, fact: str, value: Value) -> str:
@@ -414,15 +402,6 @@ class _Words:
 
     def neutral(self, name: str) -> str:
         """Words standing for a fact's value on a page read by every customer."""
-        setting = self.pack.settings.get(name)
-        if isinstance(setting, int | Decimal | str) and not isinstance(setting, bool):
-            return self.format(name, setting)  # pack-wide: the real number
-        if name in {"item_name", "item"}:
-            return "the item"
-        if name == "customer_name":
-            return "there"
-        if name.endswith("_name"):
-            return "the " + name[: -len("_name")].replace("_", " ")
         definition = self.pack.facts.get(name)
         label = definition.label if definition is not None else name.replace("_", " ")
         return _subject(" ".join(label.split()))
@@ -470,11 +449,6 @@ _AUTHOR_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 """A trailing parenthetical in an example's name: "(demo request)" is for pack authors."""
 _SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 
-ROUTING_DERIVATIONS = frozenset({"request_subject"})
-"""Facts that only pick which family of rules answers a request (an order or a plan?).
-The "Applies to cancellations" line already says what a customer needs; the page leaves
-comparisons on them out, as it does comparisons with an enum's ``none`` (no such thing)."""
-
 
 def _pushed_down(cond: Condition, negate: bool = False) -> Condition:
     """The same condition with every ``not`` moved onto its comparisons (De Morgan), so
@@ -491,9 +465,12 @@ def _pushed_down(cond: Condition, negate: bool = False) -> Condition:
 
 
 def _only_routes(definition: FactDef | None, value: Value) -> bool:
-    if definition is None or definition.type != "enum":
+    """Facts that only pick which family of rules answers a request (an order or a plan?):
+    the "Applies to cancellations" line already says what a customer needs; the page leaves
+    comparisons on them out, as it does comparisons with an enum's ``none``."""
+    if definition is None or definition.type.name != "enum":
         return False
-    if definition.derive in ROUTING_DERIVATIONS:
+    if definition.routing:
         return True
     values = value if isinstance(value, tuple) else (value,)
     return all(v == "none" for v in values)
@@ -504,7 +481,12 @@ def _is_amount(definition: FactDef | None, value: Value) -> bool:
         return False
     if isinstance(value, int | Decimal | date):
         return True
-    return definition is not None and definition.type in ("integer", "decimal", "money", "date")
+    return definition is not None and definition.type.name in (
+        "integer",
+        "decimal",
+        "money",
+        "date",
+    )
 
 
 def _subject(label: str) -> str:
@@ -513,15 +495,6 @@ def _subject(label: str) -> str:
     if label.lower().startswith(_DETERMINERS) or first.endswith(("'s", "\u2019s")):
         return label
     return f"the {label}"
-
-
-def _without_unit(amount: str, definition: FactDef | None) -> str:
-    """``31 days`` -> ``31`` (the unit is said once, after the range or in the label)."""
-    unit_words = UNIT_WORDS.get(definition.unit) if definition is not None else None
-    for word in unit_words[::-1] if unit_words is not None else ():
-        if amount.endswith(" " + word):
-            return amount[: -len(word) - 1]
-    return amount
 
 
 def _negated(clause: str) -> str:

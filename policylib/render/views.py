@@ -1,195 +1,38 @@
 """The audience views: a ``Decision`` laid out for a customer, an agent or a chat bubble.
 
-Each view turns a decision into a tiny document (paragraphs, headings, lists of runs) with
-no notion of format; ``serialize`` writes that document as plain text, markdown or an
-html fragment. The customer and chat views tell the same story (``_story``): greeting,
-answer, reasons, options, link; they differ only in how much of it fits. The agent view
-shows the rules, the conditions checked and what the agent may do.
+Each view turns a decision into a tiny document (``render.document``) with no notion of
+format. The customer and chat views tell the same story (``_story``): greeting, answer,
+reasons, options, link; they differ only in how much of it fits. The agent view shows the
+rules, the conditions checked and what the agent may do.
 
-Imports only the model, the rule language's operator words and ``_phrases``.
+Imports only the output types, the phrasebook and the value formatters.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from policylib._phrases import UNKNOWN, Phrasebook, format_day, format_money, join_words
-from policylib.language import COMPARISON_OPS
-from policylib.model import (
+from policylib.errors import PolicyError
+from policylib.lang.nodes import Outcome
+from policylib.output.decision import (
     Alternative,
+    Audience,
     Decision,
     DecisionContext,
-    Outcome,
+    Format,
     Reason,
-    RequestKind,
     RuleTrace,
 )
+from policylib.render.document import Block, Run, h, p, serialize, ul
+from policylib.render.phrasebook import UNKNOWN, Phrasebook
+from policylib.render.values import join_words
 
-__all__ = ["VIEWS", "Audience", "Format", "View", "serialize"]
-
-Audience = Literal["customer", "agent", "chat"]
-Format = Literal["text", "markdown", "html"]
-
-# --------------------------------------------------------------------------- a tiny document
-
-
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """Words of a paragraph or list item; plain text drops ``strong`` and shows a url bare."""
-
-    text: str
-    strong: bool = False
-    url: str | None = None
-
-
-_Item = tuple[tuple[_Run, ...], tuple[tuple[_Run, ...], ...]]
-"""A list item: its words and its sub-items (one level deep is all a reply needs)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    kind: Literal["p", "ul", "h"]
-    runs: tuple[_Run, ...] = ()
-    items: tuple[_Item, ...] = ()
-    tight: bool = False
-    """Text format: no blank line before this block (a list under its lead-in)."""
-
-
-def _p(*runs: _Run | str, tight: bool = False) -> _Block:
-    return _Block("p", _runs(runs), tight=tight)
-
-
-def _runs(parts: Sequence[_Run | str]) -> tuple[_Run, ...]:
-    """The parts as runs, empty ones dropped: the serializers never see an empty run."""
-    out: list[_Run] = []
-    for part in parts:
-        run = part if isinstance(part, _Run) else _Run(part)
-        if run.text:
-            out.append(run)
-    return tuple(out)
-
-
-def _ul(
-    items: Iterable[Sequence[_Run | str]],
-    children: Sequence[Sequence[Sequence[_Run | str]]] = (),
-) -> _Block:
-    """A list, right under its lead-in; ``children[i]`` are the sub-items of item ``i``."""
-    out: list[_Item] = []
-    for index, item in enumerate(items):
-        subs = children[index] if index < len(children) else ()
-        out.append((_runs(item), tuple(_runs(sub) for sub in subs)))
-    return _Block("ul", items=tuple(out), tight=True)
-
-
-def _h(text: str) -> _Block:
-    return _Block("h", (_Run(text),))
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _runs_text(runs: Sequence[_Run]) -> str:
-    return " ".join([r.text for r in runs])
-
-
-def _runs_md(runs: Sequence[_Run]) -> str:
-    out: list[str] = []
-    for run in runs:
-        if run.url is not None:
-            label = _md(run.text)
-            out.append(f"<{run.url}>" if run.text == run.url else f"[{label}]({run.url})")
-        elif run.strong:
-            out.append(f"**{_md(run.text)}**")
-        else:
-            out.append(_md(run.text))
-    return " ".join(out)
-
-
-def _runs_html(runs: Sequence[_Run], isolate: re.Pattern[str] | None = None) -> str:
-    out: list[str] = []
-    for run in runs:
-        text = html.escape(run.text, quote=True)
-        if isolate is not None:  # a customer's own words keep their direction to themselves
-            text = isolate.sub(r"<bdi>\g<0></bdi>", text)
-        if run.url is not None:
-            out.append(f'<a href="{html.escape(run.url, quote=True)}">{text}</a>')
-        elif run.strong:
-            out.append(f"<strong>{text}</strong>")
-        else:
-            out.append(text)
-    return " ".join(out)
-
-
-def _list_html(items: Sequence[_Item], isolate: re.Pattern[str] | None) -> str:
-    out: list[str] = []
-    for runs, subs in items:
-        inner = "".join(f"<li>{_runs_html(sub, isolate)}</li>" for sub in subs)
-        out.append(
-            f"<li>{_runs_html(runs, isolate)}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>"
-        )
-    return "<ul>" + "".join(out) + "</ul>"
-
-
-def _isolating(names: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern finding any of the (escaped) names, longest first, or None."""
-    shown = sorted({html.escape(n, quote=True) for n in names if n.strip()}, key=len, reverse=True)
-    if not shown:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in shown) + r")(?!\w)")
-
-
-def serialize(blocks: Sequence[_Block], format: Format, isolate: Sequence[str] = ()) -> str:
-    """The document as plain text, markdown or an html fragment (every value escaped).
-
-    In html, each of ``isolate`` (names the customer or the store's catalog wrote) is set
-    in ``<bdi>``, so right-to-left text in a name cannot reorder the sentence around it.
-    """
-    if format == "html":
-        pattern = _isolating(isolate)
-        parts: list[str] = []
-        for block in blocks:
-            if block.kind == "p":
-                parts.append(f"<p>{_runs_html(block.runs, pattern)}</p>")
-            elif block.kind == "h":
-                parts.append(f"<h3>{_runs_html(block.runs, pattern)}</h3>")
-            else:
-                parts.append(_list_html(block.items, pattern))
-        return "\n".join(parts)
-    markdown = format == "markdown"
-    render = _runs_md if markdown else _runs_text
-    text_parts: list[str] = []
-    for block in blocks:
-        if block.kind == "ul":
-            lines: list[str] = []
-            for runs, subs in block.items:
-                lines.append(f"- {render(runs)}")
-                lines.extend(f"  - {render(sub)}" for sub in subs)
-            body = "\n".join(lines)
-        elif block.kind == "h":
-            title = _runs_text(block.runs)
-            body = f"### {_md(title)}" if markdown else title
-        else:
-            body = render(block.runs)
-        if not body:
-            continue
-        if text_parts and block.tight and format == "text":
-            text_parts[-1] += "\n" + body
-        else:
-            text_parts.append(body)
-    return "\n\n".join(text_parts)
-
+__all__ = ["VIEWS", "View", "render_decision"]
 
 # --------------------------------------------------------------------------- helpers
 
@@ -197,7 +40,6 @@ def serialize(blocks: Sequence[_Block], format: Format, isolate: Sequence[str] =
 _URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\`]")
 
 
-@functools.lru_cache(maxsize=256)
 @functools.lru_cache(maxsize=1024)
 def _safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for a link, or None (anything else is dropped, not escaped).
@@ -230,8 +72,8 @@ def _first_sentence(text: str) -> str:
 
 
 # When the rule's own first sentence already gives the answer, a headline on top of it
-# says the same thing twice ("We can't take this return. We can't take it back."). Keys:
-# "<outcome>-<kind>" first, then "<outcome>".
+# says the same thing twice ("We can't take this return. We can't take it back."). A rule
+# whose text states its outcome says so (``answers: true``); otherwise, by outcome:
 _ANSWERED: dict[str, re.Pattern[str]] = {
     "denied": re.compile(
         r"\b(can't|cannot|can not|won't|isn't possible|aren't able|not able|unable)\b",
@@ -241,11 +83,6 @@ _ANSWERED: dict[str, re.Pattern[str]] = {
         r"\b(will (look|review|check|contact|call|reply|write|get back)|passed|handed)\b", re.I
     ),
     "partial": re.compile(r"\b(we can|we'll)\b.*\bbut\b", re.I),
-    "granted-cancel": re.compile(r"\b(is|are|has been|have been|now) (cancelled|canceled)\b", re.I),
-    "partial-cancel": re.compile(
-        r"\b(is|are|has been|have been|now) (cancelled|canceled)\b.*\bbut\b", re.I
-    ),
-    "granted-delivery_estimate": re.compile(r"\b(arrive|arrives|arriving|delivered)\b", re.I),
 }
 # A granted text that opens with what we'll do joins the headline: "Good news: we can ...".
 _WE_CAN = re.compile(r"^(we can|we'll|we will)\b", re.I)
@@ -272,8 +109,7 @@ def _section_words(title: str) -> str:
 
 
 def _kind(ctx: DecisionContext) -> str:
-    kind = ctx.request_kind
-    return kind.value if isinstance(kind, RequestKind) else str(kind)
+    return ctx.request_kind
 
 
 def _value_of(outcome: Outcome | str) -> str:
@@ -363,7 +199,7 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
         ids = (f"partial-mixed-{kind}", "partial-mixed", *ids)  # items decided differently
     headline = book.first(ids, args)
     opening = headline
-    answered = _ANSWERED.get(f"{outcome}-{kind}") or _ANSWERED.get(outcome)
+    answered = _ANSWERED.get(outcome)
     if any(r.apology for r in decision.reasons):
         sorry = book.first((f"apology-{outcome}", "apology"))
         if _SORRY.match(first):
@@ -371,9 +207,11 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
             sorry = ""
         answer = "" if outcome in ("granted", "partial") else headline
         opening = " ".join(x for x in (sorry, answer) if x)
-    elif answered is not None and answered.search(first):
+    elif any(r.answers for r in decision.reasons[:1]) or (
+        answered is not None and answered.search(first)
+    ):
         opening = ""
-    elif outcome == "granted" and kind != "cancel" and _WE_CAN.match(first):
+    elif outcome == "granted" and _WE_CAN.match(first):
         opening = book.get("good-news")
         paragraphs[0] = _lower_first(paragraphs[0])
     offers = _unique(_offer_text(a, book) for a in decision.alternatives)[:_MAX_OFFERS]
@@ -407,13 +245,13 @@ def _offer_text(alternative: Alternative, book: Phrasebook) -> str:
     return book.get("offer-for-item", {"item_name": alternative.item, "offer": offer}) or text
 
 
-def _ask(decision: Decision, book: Phrasebook, lead_in: str) -> _Block:
+def _ask(decision: Decision, book: Phrasebook, lead_in: str) -> Block:
     """The greeting, the lead-in phrase and the one question of a needs_info decision."""
     question = decision.questions[0].text.strip() if decision.questions else ""
     if not question:
         question = book.get("question-generic", {"fact_label": "details of your order"})
     first = f"{_greeting(decision.context, book)} {book.get(lead_in)}".strip()
-    return _p(first, _Run(question, strong=True))
+    return p(first, Run(question, strong=True))
 
 
 def _why_asked(decision: Decision, book: Phrasebook) -> list[str]:
@@ -470,7 +308,7 @@ def _plain_title(title: str) -> bool:
     )
 
 
-def _offer_blocks(story: _Story, limit: int | None = None) -> list[_Block]:
+def _offer_blocks(story: _Story, limit: int | None = None) -> list[Block]:
     """The options' lead-in and the list of options (none without options).
 
     When every option ends with the same sentence (the granting rule's words, say "There's
@@ -479,9 +317,9 @@ def _offer_blocks(story: _Story, limit: int | None = None) -> list[_Block]:
     if not story.offers:
         return []
     offers, shared = _shared_ending(story.offers[:limit])
-    blocks = [_p(story.offers_lead), _ul([o] for o in offers)]
+    blocks = [p(story.offers_lead), ul([o] for o in offers)]
     if shared:
-        blocks.append(_p(shared))
+        blocks.append(p(shared))
     return blocks
 
 
@@ -499,28 +337,28 @@ def _shared_ending(offers: Sequence[str]) -> tuple[list[str], str]:
     return out, shared
 
 
-def _customer(decision: Decision, book: Phrasebook) -> list[_Block]:
+def _customer(decision: Decision, book: Phrasebook) -> list[Block]:
     if _outcome(decision) == "needs_info":
         blocks = [_ask(decision, book, "needs-info")]
         why = _why_asked(decision, book)
         if why:
-            blocks.append(_p(" ".join(why)))
+            blocks.append(p(" ".join(why)))
         return blocks
     story = _story(decision, book)
-    blocks = [_p(story.greeting)]
-    lead = _p(_Run(story.opening, strong=True), *story.paragraphs[:1])
+    blocks = [p(story.greeting)]
+    lead = p(Run(story.opening, strong=True), *story.paragraphs[:1])
     if lead.runs:
         blocks.append(lead)
-    blocks.extend(_p(paragraph) for paragraph in story.paragraphs[1:])
+    blocks.extend(p(paragraph) for paragraph in story.paragraphs[1:])
     blocks.extend(_offer_blocks(story))
     if story.closing:
-        blocks.append(_p(story.closing))
+        blocks.append(p(story.closing))
     if story.link:
-        blocks.append(_p(story.link_lead, _Run(story.link, url=story.link)))
+        blocks.append(p(story.link_lead, Run(story.link, url=story.link)))
     return blocks
 
 
-def _chat(decision: Decision, book: Phrasebook) -> list[_Block]:
+def _chat(decision: Decision, book: Phrasebook) -> list[Block]:
     if _outcome(decision) == "needs_info":
         return [_ask(decision, book, "needs-info-chat")]
     story = _story(decision, book)
@@ -528,74 +366,39 @@ def _chat(decision: Decision, book: Phrasebook) -> list[_Block]:
     answer = story.opening or (sentences.pop(0) if sentences else "")
     first = f"{story.greeting} {_lower_first(answer)}".strip()
     second = sentences[0] if sentences else ""
-    blocks = [_p(first if not second else f"{first} {second}"), *_offer_blocks(story, 4)]
+    blocks = [p(first if not second else f"{first} {second}"), *_offer_blocks(story, 4)]
     if story.link:
-        blocks.append(_p(story.link_lead, _Run(story.link, url=story.link)))
+        blocks.append(p(story.link_lead, Run(story.link, url=story.link)))
     return blocks
 
 
 # --------------------------------------------------------------------------- the agent view
 
-_OP_WORDS = {op: words.removeprefix("is ") for op, words in COMPARISON_OPS.items()}
-_OP_WORDS["eq"] = ""
-_OP_WORDS["ne"] = "not"
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_COUNTED = re.compile(r"^[\d.,]+ ([a-z ]+)$")
+_OP_WORDS = {
+    "eq": "",
+    "ne": "not",
+    "lt": "less than",
+    "lte": "at most",
+    "gt": "more than",
+    "gte": "at least",
+    "in": "one of",
+    "not_in": "none of",
+}
+ValueFormat = Callable[[str, Any], str]
+"""Formats a value of a fact for people (the policy's ``TextRenderer.format_value``)."""
 
 
-def _agent_value(raw: Any, like: str | None = None) -> str:
-    """A trace value for an agent: plain words, with the unit of the actual value if known."""
-    if raw is None:
-        return UNKNOWN
-    if isinstance(raw, bool):
-        return "yes" if raw else "no"
-    if isinstance(raw, list | tuple | set | frozenset):
-        return join_words([_agent_value(v) for v in raw], "or")
-    if isinstance(raw, date):
-        return format_day(raw if not isinstance(raw, datetime) else raw.date(), "en_US", True)
-    text = str(raw)
-    match = _ISO_DAY.match(text)
-    if match:
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return text
-        return format_day(day, "en_US", True)
-    if like and re.fullmatch(r"-?\d+(\.\d+)?", text):
-        if like.startswith("$"):
-            return format_money(Decimal(text), "USD", "en_US")
-        if like.endswith("%"):
-            return f"{text}%"
-        unit = _COUNTED.match(like)
-        if unit:
-            words = unit[1]
-            singular = words[:-1] if words.endswith("s") else words
-            return f"{text} {singular if Decimal(text) == 1 else singular + 's'}"
-    return text.replace("_", " ")
-
-
-def _same_value(raw: Any, formatted: str) -> bool:
-    """Whether a formatted fact shows this raw trace value (items of one order can differ)."""
-    if isinstance(raw, bool):
-        return formatted == ("yes" if raw else "no")
-    if isinstance(raw, int | float | Decimal) or re.fullmatch(r"-?\d+(\.\d+)?", str(raw)):
-        number = str(raw).lstrip("-")
-        shown = formatted.replace(",", "")
-        return bool(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", shown))
-    return _agent_value(raw) == formatted
-
-
-def _condition_line(cond: Any, facts: Mapping[str, str]) -> str:
+def _condition_line(cond: Any, show: ValueFormat) -> str:
     """ "days since your order arrived: required at most 30 days, actual 6 days — held"."""
-    shown = facts.get(cond.label)
-    if cond.actual is None:
-        actual = UNKNOWN
-    elif shown is not None and _same_value(cond.actual, shown):
-        actual = shown
+    actual = UNKNOWN if cond.actual is None else show(cond.fact, cond.actual)
+    required = cond.required
+    if required is None:
+        wanted = UNKNOWN
+    elif isinstance(required, list | tuple | set | frozenset):
+        wanted = join_words([show(cond.fact, v) for v in required], "or")
     else:
-        actual = _agent_value(cond.actual, shown)
-    like = actual if cond.actual is not None else None
-    needed = f"{_OP_WORDS.get(cond.op, cond.op)} {_agent_value(cond.required, like)}".strip()
+        wanted = show(cond.fact, required)
+    needed = f"{_OP_WORDS.get(cond.op, cond.op)} {wanted}".strip()
     return f"{cond.label}: required {needed}, actual {actual} — {cond.status}"
 
 
@@ -615,18 +418,18 @@ def _shown_traces(decision: Decision) -> list[RuleTrace]:
     return out
 
 
-def _agent(decision: Decision, _book: Phrasebook) -> list[_Block]:
+def _agent(decision: Decision, voice: Voice) -> list[Block]:
     ctx = decision.context
     outcome = _outcome(decision).replace("_", " ")
     kind = _kind(ctx).replace("_", " ")
     name = (ctx.customer_name or "").strip()
     who = f"from {name}" if name else "no customer name given"
-    blocks = [_p(_Run("Outcome:", strong=True), f"{outcome} ({kind} request, {who})")]
+    blocks = [p(Run("Outcome:", strong=True), f"{outcome} ({kind} request, {who})")]
     if decision.reasons:
         label = "Waiting on" if decision.outcome == "needs_info" else "Decided by"
-        blocks.append(_h(label))
+        blocks.append(h(label))
         blocks.append(
-            _ul(
+            ul(
                 [
                     f"{r.rule_id} — {r.title}"
                     + (" (the store erred: apologise)" if r.apology else "")
@@ -644,27 +447,27 @@ def _agent(decision: Decision, _book: Phrasebook) -> list[_Block]:
         told = [f"Ask: {question.text}{field}", *told]
     told = [t for t in told if t]
     if told:
-        blocks.append(_h("What the customer is told"))
+        blocks.append(h("What the customer is told"))
         if len(told) == 1:
-            blocks.append(_p(told[0], tight=True))
+            blocks.append(p(told[0], tight=True))
         else:
-            blocks.append(_ul([t] for t in told))
+            blocks.append(ul([t] for t in told))
     traces = _shown_traces(decision)
     if traces:
-        blocks.append(_h("Conditions checked"))
-        heads: list[list[_Run | str]] = []
-        subs: list[list[list[_Run | str]]] = []
+        blocks.append(h("Conditions checked"))
+        heads: list[list[Run | str]] = []
+        subs: list[list[list[Run | str]]] = []
         for trace in traces:
             state = "decided" if trace.decided else trace.status
             heads.append([f"{trace.rule_id} ({state}, priority {trace.priority}): {trace.title}"])
-            subs.append([[_condition_line(cond, ctx.facts)] for cond in trace.conditions])
-        blocks.append(_ul(heads, subs))
+            subs.append([[_condition_line(c, voice.format_value)] for c in trace.conditions])
+        blocks.append(ul(heads, subs))
     elif ctx.facts:
-        blocks.append(_h("Facts that mattered"))
-        blocks.append(_ul([f"{label}: {value}"] for label, value in ctx.facts.items()))
+        blocks.append(h("Facts that mattered"))
+        blocks.append(ul([f"{label}: {value}"] for label, value in ctx.facts.items()))
     if decision.alternatives:
-        blocks.append(_h("Alternatives"))
-        alts: list[list[_Run | str]] = []
+        blocks.append(h("Alternatives"))
+        alts: list[list[Run | str]] = []
         for alt in decision.alternatives:
             if alt.rule_id and alt.verified:
                 tag = f"verified: granted by {alt.rule_id}"
@@ -673,8 +476,8 @@ def _agent(decision: Decision, _book: Phrasebook) -> list[_Block]:
             else:
                 tag = "a path: nothing to re-check"
             alts.append([f"{alt.text} [{alt.kind.replace('_', ' ')}; {tag}]"])
-        blocks.append(_ul(alts))
-    limits: list[list[_Run | str]] = []
+        blocks.append(ul(alts))
+    limits: list[list[Run | str]] = []
     if ctx.agent_may_approve:
         limits.append(
             [
@@ -685,22 +488,22 @@ def _agent(decision: Decision, _book: Phrasebook) -> list[_Block]:
     if ctx.escalation_contact:
         limits.append([f"To escalate, pass the case to {ctx.escalation_contact}."])
     if limits:
-        blocks.append(_h("What you can do"))
-        blocks.append(_ul(limits))
-    cites: list[list[_Run | str]] = []
+        blocks.append(h("What you can do"))
+        blocks.append(ul(limits))
+    cites: list[list[Run | str]] = []
     for reason in decision.reasons:
         url = _safe_url(reason.citation.url)
         label = reason.citation.title or reason.citation.section or "Policy"
-        cites.append([f"{label}:", _Run(url, url=url)] if url else [label])
+        cites.append([f"{label}:", Run(url, url=url)] if url else [label])
     if cites:
-        blocks.append(_h("Policy"))
-        blocks.append(_ul(_unique_runs(cites)))
+        blocks.append(h("Policy"))
+        blocks.append(ul(_unique_runs(cites)))
     return blocks
 
 
-def _unique_runs(items: list[list[_Run | str]]) -> list[list[_Run | str]]:
-    seen: set[tuple[_Run | str, ...]] = set()
-    out: list[list[_Run | str]] = []
+def _unique_runs(items: list[list[Run | str]]) -> list[list[Run | str]]:
+    seen: set[tuple[Run | str, ...]] = set()
+    out: list[list[Run | str]] = []
     for item in items:
         key = tuple(item)
         if key not in seen:
@@ -709,7 +512,46 @@ def _unique_runs(items: list[list[_Run | str]]) -> list[list[_Run | str]]:
     return out
 
 
-View = Callable[[Decision, Phrasebook], list[_Block]]
+class Voice(Protocol):
+    """What the views need of a policy: its connecting words and its value formatting."""
 
-VIEWS: dict[str, View] = {"customer": _customer, "agent": _agent, "chat": _chat}
+    @property
+    def book(self) -> Phrasebook: ...
+
+    def format_value(self, fact: str, value: Any) -> str: ...
+
+
+View = Callable[[Decision, Voice], list[Block]]
+
+VIEWS: dict[str, View] = {
+    "customer": lambda decision, voice: _customer(decision, voice.book),
+    "agent": _agent,
+    "chat": lambda decision, voice: _chat(decision, voice.book),
+}
 """Audience -> view."""
+
+
+def render_decision(
+    decision: Decision, voice: Voice, audience: Audience = "customer", format: Format = "text"
+) -> str:
+    """The explanation of a decision for one audience in one format.
+
+    Args:
+        decision: the decision (reasons' filled texts, alternatives, question, trace).
+        voice: the connecting words and value formatting of the policy that decided it.
+        audience: ``customer`` (the reply), ``agent`` (rule ids, conditions, limits) or
+            ``chat`` (two sentences and the options).
+        format: ``text``, ``markdown`` or ``html`` (a fragment; every value escaped,
+            links only http/https).
+
+    Raises:
+        PolicyError: an unknown audience or format.
+    """
+    view = VIEWS.get(audience)
+    if view is None:
+        raise PolicyError(f"unknown audience {audience!r}; use 'customer', 'agent' or 'chat'")
+    if format not in ("text", "markdown", "html"):
+        raise PolicyError(f"unknown format {format!r}; use 'text', 'markdown' or 'html'")
+    ctx = decision.context
+    isolate = [ctx.customer_name or "", *ctx.names]
+    return serialize(view(decision, voice), format, isolate=isolate)

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policylib import language as lang
+from policylib.lang import nodes as lang
+
+__all__ = ["MAX_CONFLICTS", "find_conflicts"]
 
 MAX_CONFLICTS = 100
 """Stop looking for precedence conflicts after this many (the pack needs work first)."""
@@ -125,17 +127,19 @@ def _top_compares(cond: lang.Condition) -> list[lang.Compare]:
 def _constraints(rule: lang.Rule, facts: Mapping[str, lang.FactDef]) -> dict[str, _Con]:
     cons: dict[str, _Con] = {}
     for cmp in _top_compares(rule.when):
+        if isinstance(cmp.value, lang.Ref):
+            continue  # compared with another fact: could be anything, so it proves nothing
         fact = facts.get(cmp.fact)
         if fact is None:  # pragma: no cover - rules with unknown facts are not built
             continue
         con = cons.get(cmp.fact)
         if con is None:
             universe: frozenset[Any] | None = None
-            if fact.type == "boolean":
+            if fact.type.name == "boolean":
                 universe = frozenset([True, False])
-            elif fact.type == "enum":
+            elif fact.type.name == "enum":
                 universe = frozenset(fact.values)
-            con = cons[cmp.fact] = _Con(points=universe, integer=fact.type == "integer")
+            con = cons[cmp.fact] = _Con(points=universe, integer=fact.type.name == "integer")
         con.apply(cmp.op, cmp.value)
     return cons
 
@@ -150,7 +154,7 @@ def _exclusive(a: dict[str, _Con], b: dict[str, _Con]) -> bool:
     return False
 
 
-def _find_conflicts(
+def find_conflicts(
     rules: Sequence[lang.Rule], facts: Mapping[str, lang.FactDef]
 ) -> list[tuple[lang.Rule, lang.Rule]]:
     """Pairs (earlier, later) of rules that share a kind, priority and specificity, differ in

@@ -76,19 +76,22 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from policylib.engine import Engine, Verdict, evaluate_condition, settle
+from policylib.engine.core import CoreEngine, evaluate_condition
+from policylib.engine.protocol import Verdict, settle
 from policylib.errors import BackendError
-from policylib.language import (
-    ORDERED_TYPES,
+from policylib.lang.nodes import (
     All,
     Compare,
     Condition,
     FactDef,
     Not,
     Pack,
+    Ref,
     Rule,
     comparisons,
+    facts_read,
 )
+from policylib.lang.types import ORDERED as ORDERED_TYPES
 
 __all__ = ["MAX_DURABLE_RULES", "DurableEngine"]
 
@@ -188,21 +191,21 @@ class _Codec:
 
     def __init__(self, fact: FactDef, constants: Iterable[Any]) -> None:
         self.name = fact.name
-        self.type = fact.type
+        self.type = fact.type.name
         self.codes: dict[str, int] = {}
         self.scale = 1
         self.lo = self.hi = 0
-        if fact.type in ("enum", "text"):
+        if self.type in ("enum", "text"):
             self.kind = "code"
-        elif fact.type == "boolean":
+        elif self.type == "boolean":
             self.kind = "bool"
-        elif fact.type == "date":
+        elif self.type == "date":
             self.kind = "date"
         else:
             self.kind = "number"
         consts = [c for c in constants if self.accepts(c)]  # the rest refuse their rule
         if self.kind == "code":
-            for value in sorted(set(consts) | set(fact.values)):
+            for value in sorted(set(consts) | set(fact.type.values)):
                 self.codes[value] = len(self.codes)
         elif self.kind == "number":
             places = [-int(c.as_tuple().exponent) for c in consts if isinstance(c, Decimal)]
@@ -288,6 +291,10 @@ class _Refused(Exception):
 class _Translator:
     codecs: dict[str, _Codec]
     attrs: dict[str, str]
+    between: dict[Compare, str]
+    """Comparisons of two facts (``$return_window``) -> the attribute holding their result:
+    durable compares attributes with constants, so the core works these out before the
+    post (1 held, 0 failed, absent unknown) and durable tests the result."""
 
     def rule(self, cond: Condition) -> dict[str, Any] | None:
         """The durable expression of a condition; None when it can never hold."""
@@ -313,6 +320,9 @@ class _Translator:
         return _combine(parts, conjunction)
 
     def compare(self, cond: Compare, negated: bool) -> dict[str, Any] | bool:
+        if isinstance(cond.value, Ref):
+            attr = self.between.setdefault(cond, f"c{len(self.between)}")
+            return {attr: 0 if negated else 1}
         codec = self.codecs.get(cond.fact)
         if codec is None:
             raise _Refused(f"compares {cond.fact!r}, which is not in the vocabulary")
@@ -369,6 +379,8 @@ def _constants(pack: Pack) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {}
     for rule in pack.rules:
         for cond in comparisons(rule.when):
+            if isinstance(cond.value, Ref):
+                continue  # worked out by the core before the post
             values = cond.value if cond.op in ("in", "not_in") else (cond.value,)
             if isinstance(values, (tuple, list, frozenset, set)):
                 found.setdefault(cond.fact, []).extend(values)
@@ -384,7 +396,7 @@ class _Entry:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.outcome = rule.outcome
-        self.facts = tuple(dict.fromkeys(c.fact for c in comparisons(rule.when)))
+        self.facts = facts_read(rule.when)
 
 
 class _Kind:
@@ -415,12 +427,12 @@ class DurableEngine:
         durable_engine, durable_rules_engine = _backend()
         self.pack = pack
         self.default_outcome = pack.default_outcome
-        self._core = Engine(pack)
+        self._core = CoreEngine(pack)
         self._default = Verdict(pack.default_outcome, None)
         constants = _constants(pack)
         codecs = {name: _Codec(fact, constants.get(name, ())) for name, fact in pack.facts.items()}
         attrs = {name: f"f{i}" for i, name in enumerate(pack.facts)}
-        translate = _Translator(codecs, attrs)
+        translate = _Translator(codecs, attrs, {})
         self._hits: list[int] = []
         hits = self._hits
 
@@ -456,6 +468,7 @@ class DurableEngine:
                 "backend refuses it; use the core engine"
             )
         self._attrs = attrs
+        self._between = tuple(translate.between.items())
         self._sids = itertools.count(1)
         self._closed = [False]
         handles: list[Any] = []
@@ -551,6 +564,10 @@ class DurableEngine:
             value = facts.get(codec.name)
             if value is not None:
                 message[attrs[codec.name]] = codec.encode(value)
+        for cond, attr in self._between:
+            held = evaluate_condition(cond, facts)
+            if held is not None:
+                message[attr] = int(held)
         _, durable_rules_engine = _backend()
         with _LOCK:
             if self._closed[0]:

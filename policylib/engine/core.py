@@ -26,27 +26,27 @@ from __future__ import annotations
 import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from policylib.language import All, Compare, Condition, Not, Pack, Rule, comparisons
-from policylib.model import ConditionTrace, Outcome, RuleTrace
+from policylib.engine.protocol import Verdict, settle
+from policylib.lang.nodes import (
+    All,
+    Compare,
+    Condition,
+    Not,
+    Pack,
+    Ref,
+    Rule,
+    comparisons,
+    facts_read,
+    precedence,
+)
+from policylib.output.decision import ConditionTrace, RuleTrace
 
-__all__ = [
-    "GRANTING",
-    "Engine",
-    "Pending",
-    "Verdict",
-    "evaluate_condition",
-    "settle",
-]
+__all__ = ["CoreEngine", "evaluate_condition"]
 
 Tri = bool | None
 """Three-valued truth: True, False or None (unknown)."""
-
-NEEDS_INFO = "needs_info"
-GRANTING = frozenset({"granted", "partial"})
-"""Outcomes that give the customer what they asked for, in full or in part."""
 
 _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -58,27 +58,6 @@ _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
     "in": lambda actual, allowed: actual in allowed,
     "not_in": lambda actual, allowed: actual not in allowed,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What the engine decided for one set of facts.
-
-    Attributes:
-        outcome: granted | partial | denied | needs_info | escalate.
-        rule: the deciding rule, or None when the pack's default applies (or info is missing).
-        missing: for needs_info, the unknown facts, most decisive first.
-        blocking: for needs_info, the unknown rules that could change the outcome.
-        would_be: for needs_info, what the outcome would be if the unknown rules failed.
-        trace: every candidate rule in precedence order (only from ``Engine.trace``).
-    """
-
-    outcome: str
-    rule: Rule | None
-    missing: tuple[str, ...] = ()
-    blocking: tuple[Rule, ...] = ()
-    would_be: str = ""
-    trace: tuple[RuleTrace, ...] | None = None
 
 
 # --------------------------------------------------------------------------- conditions
@@ -96,7 +75,10 @@ def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Tri:
         actual = facts.get(cond.fact)
         if actual is None:
             return None
-        return bool(_ORDERED[cond.op](actual, _freeze(cond.op, cond.value)))
+        required = facts.get(cond.value.fact) if isinstance(cond.value, Ref) else cond.value
+        if required is None:
+            return None
+        return bool(_ORDERED[cond.op](actual, _freeze(cond.op, required)))
     if isinstance(cond, Not):
         inner = evaluate_condition(cond.item, facts)
         return None if inner is None else not inner
@@ -111,6 +93,16 @@ def evaluate_condition(cond: Condition, facts: Mapping[str, Any]) -> Tri:
 
 
 def _compile(cond: Condition) -> Callable[[Mapping[str, Any]], Tri]:
+    if isinstance(cond, Compare) and isinstance(cond.value, Ref):
+        name, fn, other = cond.fact, _ORDERED[cond.op], cond.value.fact
+
+        def against(facts: Mapping[str, Any]) -> Tri:
+            actual, required = facts.get(name), facts.get(other)
+            if actual is None or required is None:
+                return None
+            return bool(fn(actual, required))
+
+        return against
     if isinstance(cond, Compare):
         name, fn, const = cond.fact, _ORDERED[cond.op], _freeze(cond.op, cond.value)
 
@@ -166,6 +158,8 @@ def _flat(cond: Condition) -> tuple[tuple[str, Callable[[Any, Any], bool], Any],
         items = cond.items
     else:
         return None
+    if any(isinstance(c, Compare) and isinstance(c.value, Ref) for c in items):
+        return None  # a comparison with another fact takes the general path
     return tuple(
         (c.fact, _ORDERED[c.op], _freeze(c.op, c.value)) for c in items if isinstance(c, Compare)
     )
@@ -179,6 +173,20 @@ def _compile_tracer(cond: Condition, labels: Mapping[str, str]) -> Tracer:
 
     Compiled once per rule (constants frozen, labels looked up), like ``_compile``.
     """
+    if isinstance(cond, Compare) and isinstance(cond.value, Ref):
+        name, op, other = cond.fact, cond.op, cond.value.fact
+        label, fn = labels.get(name, name), _ORDERED[op]
+
+        def against(facts: Mapping[str, Any], out: list[ConditionTrace]) -> Tri:
+            actual, required = facts.get(name), facts.get(other)
+            if actual is None or required is None:
+                out.append(ConditionTrace(name, label, op, required, actual, "unknown"))
+                return None
+            held = bool(fn(actual, required))
+            out.append(ConditionTrace(name, label, op, required, actual, _STATUS[held]))
+            return held
+
+        return against
     if isinstance(cond, Compare):
         name, op, value = cond.fact, cond.op, cond.value
         label, fn, const = labels.get(name, name), _ORDERED[op], _freeze(op, value)
@@ -247,56 +255,11 @@ def _trace_flat(
     return ("failed" if failed else "unknown" if unknown else "held"), out
 
 
-class Pending(Protocol):
-    """A rule that was unknown for a request: its outcome and the facts it reads."""
-
-    @property
-    def rule(self) -> Rule: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def facts(self) -> tuple[str, ...]: ...
-
-
-def settle(
-    outcome: str,
-    rule: Rule | None,
-    pending: Sequence[Pending],
-    facts: Mapping[str, Any],
-) -> Verdict:
-    """The verdict once a rule (or the default) would decide, given the unknown rules ahead.
-
-    Unknown rules ranked above the winner with a different outcome block it: the verdict is
-    ``needs_info``, naming the missing facts, most decisive first (those of the first
-    blocking rule, then those most blocking rules need, then in order). Shared by every
-    backend, so they ask the same question.
-    """
-    blocking = [p for p in pending if p.outcome != outcome]
-    if not blocking:
-        return Verdict(outcome, rule)
-    need: Counter[str] = Counter()
-    for p in blocking:
-        for name in p.facts:
-            if facts.get(name) is None:
-                need[name] += 1
-    first_missing = [f for f in blocking[0].facts if facts.get(f) is None]
-    order = {name: i for i, name in enumerate(need)}
-    ranked = sorted(need, key=lambda f: (f not in first_missing, -need[f], order[f]))
-    return Verdict(
-        NEEDS_INFO,
-        None,
-        missing=tuple(ranked),
-        blocking=tuple(p.rule for p in blocking),
-        would_be=outcome,
-    )
-
-
 _STATUS: dict[Tri, Literal["held", "failed", "unknown"]] = {
     True: "held",
     False: "failed",
     None: "unknown",
 }
-_OUTCOMES = {o.value: o for o in Outcome}
 
 
 # --------------------------------------------------------------------------- compiled rules
@@ -337,12 +300,8 @@ class _Compiled:
         )
         self.test = _compile(rule.when)
         self.tracer = None if self.flat is not None else _compile_tracer(rule.when, labels)
-        self.facts = tuple(dict.fromkeys(c.fact for c in comparisons(rule.when)))
+        self.facts = facts_read(rule.when)
         self.verdict = Verdict(rule.outcome, rule)
-
-
-def _precedence_key(rule: Rule) -> tuple[int, int, int]:
-    return (-rule.priority, -rule.specificity, rule.order)
 
 
 def _index_fact(rules: Sequence[Rule]) -> str | None:
@@ -360,11 +319,16 @@ def _index_fact(rules: Sequence[Rule]) -> str | None:
 
 
 def _top_equalities(cond: Condition) -> list[Compare]:
+    """The comparisons with a constant by ``eq`` at the top of a condition."""
     if isinstance(cond, Compare):
-        return [cond] if cond.op == "eq" else []
-    if isinstance(cond, All):
-        return [c for c in cond.items if isinstance(c, Compare) and c.op == "eq"]
-    return []
+        items: Sequence[Condition] = (cond,)
+    elif isinstance(cond, All):
+        items = cond.items
+    else:
+        return []
+    return [
+        c for c in items if isinstance(c, Compare) and c.op == "eq" and not isinstance(c.value, Ref)
+    ]
 
 
 class _KindTable:
@@ -373,7 +337,7 @@ class _KindTable:
     __slots__ = ("all", "by_value", "index_fact", "wildcard")
 
     def __init__(self, rules: Sequence[Rule], labels: Mapping[str, str]) -> None:
-        ordered = sorted(rules, key=_precedence_key)
+        ordered = sorted(rules, key=precedence)
         compiled = [_Compiled(rule, rank, labels) for rank, rule in enumerate(ordered)]
         self.all: tuple[_Compiled, ...] = tuple(compiled)
         self.index_fact = _index_fact(ordered)
@@ -408,7 +372,7 @@ class _KindTable:
 _EMPTY = _KindTable((), {})
 
 
-class Engine:
+class CoreEngine:
     """A pack compiled for evaluation. Immutable after construction; safe across threads."""
 
     def __init__(self, pack: Pack) -> None:
@@ -485,7 +449,7 @@ class Engine:
         passed = False
         for item in table.candidates(facts):
             rule = item.rule
-            outcome = _OUTCOMES[rule.outcome]
+            outcome = rule.outcome
             if passed:
                 # Below the deciding rule: never considered, so nothing to explain.
                 results.append(RuleTrace(rule.id, rule.title, outcome, rule.priority, "skipped"))

@@ -4,26 +4,39 @@ A text is a Fluent pattern that may only use ``{ $fact_name }`` placeholders nam
 facts; functions, terms, message references, selectors and literals are refused. A shared
 message must have an id the renderer looks up. A Fluent syntax error inside a YAML scalar is
 placed at its line and column in the YAML file where that can be worked out. Problems go to a
-``Report`` callback (see ``policylib._hints``).
+``Report`` callback.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Protocol
 
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 from yaml.nodes import Node, ScalarNode
 
-from policylib import language as lang
-from policylib._hints import Report, _suggest
-from policylib.model import Outcome, RequestKind
+from policylib.lang.nodes import Loc, Message
+from policylib.load.problems import suggest
+from policylib.load.reader import spot_in
 
-SUPERVISOR_MESSAGE = "offer-supervisor-review"
-"""The supervisor-review offer's message id (``alternatives.SUPERVISOR_MESSAGE``; the loader
-does not import the layers above it)."""
+__all__ = ["Report", "read_messages", "read_pattern"]
+
+
+class Report(Protocol):
+    """Records one problem: code, what is wrong, where (a node or a location), how to fix
+    it, and the rule it belongs to (None: the rule being read)."""
+
+    def __call__(
+        self,
+        code: str,
+        message: str,
+        where: Loc | Node | None,
+        hint: str = "",
+        rule_id: str | None = None,
+    ) -> None: ...
+
 
 _PARSER = FluentParser(with_spans=True)  # keeps no state between parses
 _SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
@@ -43,35 +56,15 @@ def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
     return _SIMPLE_PLACEHOLDER.findall(source)
 
 
-@functools.cache
-def _message_ids() -> frozenset[str]:
-    """Every shared message id the renderer looks up: the English defaults' ids, each
-    outcome/kind headline, apology and offers lead-in id (``_views._story``), and the
-    supervisor-review offer. A pack message with any other id would never be shown."""
-    from policylib._phrases import DEFAULT_PHRASES  # heavy (Babel): only for .ftl files
-
-    ids = {
-        str(entry.id.name)
-        for entry in FluentParser().parse(DEFAULT_PHRASES).body
-        if isinstance(entry, fl.Message)
-    }
-    for outcome in (o.value for o in Outcome):
-        ids.update((outcome, f"apology-{outcome}", f"offers-{outcome}"))
-        for kind in (k.value for k in RequestKind):
-            ids.update((f"{outcome}-{kind}", f"offers-{outcome}-{kind}", f"partial-mixed-{kind}"))
-    ids.update(("partial-mixed", SUPERVISOR_MESSAGE))
-    return frozenset(ids)
-
-
 def read_pattern(
     source: str,
     node: Node,
-    loc: lang.Loc,
+    loc: Loc,
     what: str,
     facts: Collection[str] | None,
     file_lines: Sequence[str],
     report: Report,
-) -> lang.Message | None:
+) -> Message | None:
     """The text ``source`` of the scalar ``node`` (at ``loc``, a line of ``file_lines``) as a
     message, or None (reported). Placeholders must name one of ``facts``; None skips that
     check (the facts could not be read, which is reported once elsewhere)."""
@@ -79,7 +72,7 @@ def read_pattern(
     simple = _simple_variables(source, lines)
     if simple is not None:  # no need to run the Fluent parser on plain text
         variables = _known_variables(simple, loc, what, facts, report)
-        return None if variables is None else lang.Message(source, variables, loc)
+        return None if variables is None else Message(source, variables, loc)
     wrapped = "msg = " + "\n    ".join(lines) + "\n"
     body = _PARSER.parse(wrapped).body
     if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
@@ -90,7 +83,8 @@ def read_pattern(
                 ann = entry.annotations[0]
                 detail = str(ann.message)
                 if ann.span is not None and isinstance(node, ScalarNode):
-                    spot = _spot_in(node, lines, wrapped, ann.span.start, loc.file, file_lines)
+                    at = _value_offset(lines, wrapped, ann.span.start)
+                    spot = spot_in(node, "\n".join(lines), at, loc.file, file_lines)
                     where = spot or loc
                 break
         report(
@@ -104,52 +98,22 @@ def read_pattern(
     variables = _pattern_variables(body[0].value, loc, what, facts, report)
     if variables is None:
         return None
-    return lang.Message(source=source, variables=variables, loc=loc)
+    return Message(source=source, variables=variables, loc=loc)
 
 
-def _spot_in(
-    node: ScalarNode,
-    lines: list[str],
-    wrapped: str,
-    offset: int,
-    file: str,
-    file_lines: Sequence[str],
-) -> lang.Loc | None:
-    """Best effort: the position in ``file`` of ``offset`` in the Fluent text ``wrapped``
-    built from the scalar's ``lines`` ("msg = " + lines joined by a 4-space indent)."""
+def _value_offset(lines: list[str], wrapped: str, offset: int) -> int:
+    """The offset in the scalar's value of ``offset`` in the Fluent text ``wrapped`` built
+    from the value's ``lines`` ("msg = " + lines joined by a 4-space indent)."""
     offset = min(offset, len(wrapped.rstrip()) - 1)
     row = wrapped.count("\n", 0, offset)
     col = offset - (wrapped.rfind("\n", 0, offset) + 1) - (6 if row == 0 else 4)
     col = max(0, min(col, len(lines[row]) if row < len(lines) else 0))
-    at = sum(len(line) + 1 for line in lines[:row]) + col  # offset in the value
-    value = "\n".join(lines)
-    first, last = node.start_mark.line, node.end_mark.line
-    if node.style in ("|", ">"):
-        # block scalar: content starts on the line after the indicator
-        content = file_lines[first + 1 : last + 1]
-        indents = [len(t) - len(t.lstrip(" ")) for t in content if t.strip()]
-        if not indents:
-            return None
-        indent = min(indents)
-        pos = 0
-        for n, text in enumerate(content):
-            piece = text[indent:] if text.strip() else ""
-            if piece and pos <= at <= pos + len(piece):
-                return lang.Loc(file, first + 2 + n, indent + at - pos + 1)
-            pos += len(piece) + 1 if piece or node.style == "|" else 0
-        return None
-    if first != last or "\n" in value:
-        return None
-    raw = file_lines[first][node.start_mark.column : node.end_mark.column]
-    skip = 1 if node.style in ("'", '"') else 0
-    if raw[skip : skip + at] != value[:at]:
-        return None  # escapes before the spot: the columns do not line up
-    return lang.Loc(file, first + 1, node.start_mark.column + skip + at + 1)
+    return sum(len(line) + 1 for line in lines[:row]) + col
 
 
 def _pattern_variables(
     pattern: fl.Pattern,
-    loc: lang.Loc,
+    loc: Loc,
     what: str,
     facts: Collection[str] | None,
     report: Report,
@@ -190,7 +154,7 @@ def _pattern_variables(
 
 def _known_variables(
     names: Iterable[str],
-    loc: lang.Loc,
+    loc: Loc,
     what: str,
     facts: Collection[str] | None,
     report: Report,
@@ -204,7 +168,7 @@ def _known_variables(
                 "unknown-placeholder",
                 f"{what} names {{ ${name} }}, which is not a declared fact",
                 loc,
-                hint=_suggest(name, facts) or "declare the fact in facts.yaml",
+                hint=suggest(name, facts) or "declare the fact in facts.yaml",
             )
             ok = False
         elif name not in out:
@@ -215,19 +179,20 @@ def _known_variables(
 def read_messages(
     text: str,
     file: str,
-    messages: dict[str, lang.Message],
-    message_locs: dict[str, lang.Loc],
+    messages: dict[str, Message],
+    message_locs: dict[str, Loc],
     facts: Collection[str] | None,
     report: Report,
+    known: Mapping[str, tuple[str, ...]],
 ) -> None:
     """Adds the messages of the ``.ftl`` file ``file`` (its ``text``) to ``messages``;
-    ``message_locs`` holds where each id was first defined, across files."""
-    known = _message_ids()
+    ``message_locs`` holds where each id was first defined, across files; ``known`` maps
+    the ids the renderer looks up to the values (beside facts) each may name."""
 
-    def at(offset: int) -> lang.Loc:
+    def at(offset: int) -> Loc:
         before = text[:offset]
         line = before.count("\n") + 1
-        return lang.Loc(file, line, offset - (before.rfind("\n") + 1) + 1)
+        return Loc(file, line, offset - (before.rfind("\n") + 1) + 1)
 
     for entry in _PARSER.parse(text).body:
         start = entry.span.start if entry.span else 0
@@ -268,7 +233,7 @@ def read_messages(
                 "unknown-key",
                 f"message id '{name}' is not one policylib looks up",
                 loc,
-                hint=_suggest(name, known) or "see policylib._phrases.DEFAULT_PHRASES for the ids",
+                hint=suggest(name, known) or "see the phrase ids in docs/rule-language.md",
             )
             continue
         if entry.attributes:
@@ -284,7 +249,8 @@ def read_messages(
             continue
         span = entry.value.span
         source = text[span.start : span.end] if span else ""
-        variables = _pattern_variables(entry.value, loc, f"message '{name}'", facts, report)
+        allowed = None if facts is None else {*facts, *known[name]}
+        variables = _pattern_variables(entry.value, loc, f"message '{name}'", allowed, report)
         if name in message_locs:
             report(
                 "duplicate-id",
@@ -295,4 +261,4 @@ def read_messages(
             continue
         message_locs[name] = loc
         if variables is not None:
-            messages[name] = lang.Message(source=source, variables=variables, loc=loc)
+            messages[name] = Message(source=source, variables=variables, loc=loc)

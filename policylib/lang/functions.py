@@ -1,0 +1,345 @@
+"""The functions expressions may call, and the registry a store adds its own to.
+
+The built-in library is small and generic: days and hours between moments, the local date
+and time in the store's zone, business-day arithmetic on the store's calendar, the end of
+a billing period, ``min``/``max``/``abs``, rounding money, ``coalesce`` and ``known``.
+Every function is strict (an unknown argument makes the result unknown) except
+``coalesce`` and ``known``, which exist to look at unknown values.
+
+A store extends it per policy, never globally::
+
+    functions = policylib.Functions()
+
+    @functions.register(params=["money"], returns="money")
+    def loyalty_bonus(amount):
+        return amount / 10
+
+    policy = policylib.load_policy("rules/", functions=functions)
+
+The loader type-checks every call against the declared parameter and return types.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from policylib.lang import types as t
+from policylib.lang.expr import Env, Function
+from policylib.lang.types import Type
+
+__all__ = ["BUILTINS", "Functions", "add_months"]
+
+
+# --------------------------------------------------------------------------- typers
+
+
+def _fixed(
+    params: Sequence[Sequence[str]], returns: Type
+) -> Callable[[Sequence[Type]], Type | str]:
+    """A typer for fixed parameters: each a list of the type names it accepts."""
+
+    def typer(args: Sequence[Type]) -> Type | str:
+        for index, (arg, accepted) in enumerate(zip(args, params, strict=False)):
+            if arg.name in ("null", "any") or arg.name in accepted:
+                continue
+            if arg.name == "integer" and "decimal" in accepted:
+                continue
+            if arg.name == "enum" and "text" in accepted:
+                continue
+            words = " or ".join(t.describe(Type(n)) for n in accepted)
+            return f"argument {index + 1} must be {words}, not {t.describe(arg)}"
+        return returns
+
+    return typer
+
+
+def _same(kinds: frozenset[str]) -> Callable[[Sequence[Type]], Type | str]:
+    """A typer for min/max: arguments of one ordered kind; numbers mix."""
+
+    def typer(args: Sequence[Type]) -> Type | str:
+        names = {a.name for a in args} - {"null"}
+        if not names:
+            return t.NULL
+        if names <= t.NUMERIC:
+            if "money" in names:
+                return t.MONEY
+            return t.INTEGER if names == {"integer"} else t.DECIMAL
+        if len(names) == 1 and names <= kinds:
+            return next(a for a in args if a.name != "null")
+        return "the arguments must all be numbers, or all dates, or all times"
+
+    return typer
+
+
+def _coalesce_type(args: Sequence[Type]) -> Type | str:
+    found: Type | None = t.NULL
+    for arg in args:
+        found = t.unify(found, arg) if found is not None else None
+        if found is None:
+            return "the arguments must all be the same kind of value"
+    return found if found is not None else t.NULL
+
+
+def _local_date(env: Env, moment: date) -> date:
+    if isinstance(moment, datetime):
+        return moment.astimezone(env.zone).date()
+    return moment
+
+
+def _local_moment(env: Env, moment: date) -> datetime:
+    if isinstance(moment, datetime):
+        return moment.astimezone(env.zone)
+    return datetime.combine(moment, time(0), tzinfo=env.zone)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, at the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def _period_end(env: Env, started: date, months: int, on: date) -> date | None:
+    """The last day of the period (of ``months`` months, from ``started``) running ``on``."""
+    if months < 1:
+        return None
+    start = _local_date(env, started)
+    day = max(_local_date(env, on), start)  # not started yet: the first period
+    elapsed = (day.year - start.year) * 12 + day.month - start.month
+    periods = max(0, elapsed // months - 1)
+    while add_months(start, months * (periods + 1)) <= day:  # at most two steps
+        periods += 1
+    return add_months(start, months * (periods + 1)) - timedelta(days=1)
+
+
+def _hours_between(env: Env, a: date, b: date) -> Decimal:
+    seconds = (_local_moment(env, b) - _local_moment(env, a)).total_seconds()
+    return Decimal(int(seconds // 60)) / 60  # whole minutes, as hours
+
+
+_CENT = Decimal("0.01")
+
+
+def _round_money(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _next_business_days(env: Env, after: date, count: int) -> list[date]:
+    out: list[date] = []
+    day = after
+    for _ in range(max(0, count) * 7 + 14):  # a few weeks always hold them
+        if len(out) >= count:
+            break
+        day += timedelta(days=1)
+        if env.calendar.is_business_day(day):
+            out.append(day)
+    return out
+
+
+_DAYS = frozenset({"date", "datetime"})
+
+
+def _builtins() -> dict[str, Function]:
+    F = Function
+    moment = ("date", "datetime")
+    return {
+        f.name: f
+        for f in (
+            F(
+                "days_between",
+                _fixed([moment, moment], t.INTEGER),
+                lambda env, a, b: (_local_date(env, b) - _local_date(env, a)).days,
+                context=True,
+                arity=(2, 2),
+                doc="Calendar days from a to b in the store's time zone (negative if b is first).",
+            ),
+            F(
+                "hours_between",
+                _fixed([moment, moment], t.DECIMAL),
+                _hours_between,
+                context=True,
+                arity=(2, 2),
+                doc="Hours (in whole minutes) from a to b; a bare date counts from its midnight.",
+            ),
+            F(
+                "local_date",
+                _fixed([moment], t.DATE),
+                _local_date,
+                context=True,
+                doc="The date of a moment in the store's time zone.",
+            ),
+            F(
+                "local_time",
+                _fixed([["datetime"]], t.TIME),
+                lambda env, m: _local_moment(env, m).time().replace(tzinfo=None),
+                context=True,
+                doc="The clock time of a moment in the store's time zone.",
+            ),
+            F(
+                "at",
+                _fixed([["date"], ["time"]], t.DATETIME),
+                lambda env, d, clock: datetime.combine(d, clock, tzinfo=env.zone),
+                context=True,
+                arity=(2, 2),
+                doc="The moment a date reaches a clock time in the store's time zone.",
+            ),
+            F(
+                "add_days",
+                _fixed([["date"], ["integer"]], t.DATE),
+                lambda d, n: d + timedelta(days=n),
+                arity=(2, 2),
+                doc="The date n calendar days later (earlier when n is negative).",
+            ),
+            F(
+                "add_months",
+                _fixed([["date"], ["integer"]], t.DATE),
+                add_months,
+                arity=(2, 2),
+                doc="The same day n months later (the month's last day when it is shorter).",
+            ),
+            F(
+                "is_business_day",
+                _fixed([["date"]], t.BOOLEAN),
+                lambda env, d: env.calendar.is_business_day(d),
+                context=True,
+                doc="Whether the store works that day (not a weekend, holiday or closure).",
+            ),
+            F(
+                "add_business_days",
+                _fixed([["date"], ["integer"]], t.DATE),
+                lambda env, d, n: env.calendar.add_business_days(d, n),
+                context=True,
+                arity=(2, 2),
+                doc="The date n business days after d (d itself not counted).",
+            ),
+            F(
+                "business_days_between",
+                _fixed([["date"], ["date"]], t.INTEGER),
+                lambda env, a, b: env.calendar.business_days_between(a, b),
+                context=True,
+                arity=(2, 2),
+                doc="Business days after a up to and including b (negative if b is before a).",
+            ),
+            F(
+                "next_business_days",
+                _fixed([["date"], ["integer"]], t.list_of(t.DATE)),
+                _next_business_days,
+                context=True,
+                arity=(2, 2),
+                doc="The next n business days after d, as a list.",
+            ),
+            F(
+                "period_end",
+                _fixed([moment, ["integer"], moment], t.DATE),
+                _period_end,
+                context=True,
+                arity=(3, 3),
+                doc="The last day of the period of n months, counted from start, running on a day.",
+            ),
+            F(
+                "min",
+                _same(t.ORDERED),
+                lambda *values: min(values),
+                arity=(2, None),
+                doc="The smallest of two or more numbers, dates or times.",
+            ),
+            F(
+                "max",
+                _same(t.ORDERED),
+                lambda *values: max(values),
+                arity=(2, None),
+                doc="The largest of two or more numbers, dates or times.",
+            ),
+            F(
+                "abs",
+                _same(t.NUMERIC),
+                abs,
+                doc="A number without its sign.",
+            ),
+            F(
+                "round_money",
+                _fixed([["money", "decimal"]], t.MONEY),
+                _round_money,
+                doc="An amount rounded half up to the cent.",
+            ),
+            F(
+                "coalesce",
+                _coalesce_type,
+                lambda *values: next((v for v in values if v is not None), None),
+                strict=False,
+                arity=(2, None),
+                doc="The first argument that is known.",
+            ),
+            F(
+                "known",
+                lambda args: t.BOOLEAN,
+                lambda value: value is not None,
+                strict=False,
+                doc="Whether a value is known (true or false, never unknown).",
+            ),
+        )
+    }
+
+
+BUILTINS: Mapping[str, Function] = _builtins()
+"""The functions every pack can call."""
+
+
+# --------------------------------------------------------------------------- a store's own
+
+
+class Functions(Mapping[str, Function]):
+    """A policy's own functions, on top of the built-in library (pass to ``load_policy``).
+
+    Each function declares its parameter and return types by name (boolean, integer,
+    decimal, money, text, date, datetime, time); the loader checks every call against them.
+    """
+
+    def __init__(self) -> None:
+        self._own: dict[str, Function] = {}
+
+    def register(
+        self,
+        fn: Callable[..., Any] | None = None,
+        *,
+        params: Sequence[str],
+        returns: str,
+        name: str | None = None,
+        strict: bool = True,
+    ) -> Any:
+        """Register ``fn`` (or decorate it). Raises ``ValueError`` for an unknown type name
+        or a name a built-in already has."""
+
+        def add(func: Callable[..., Any]) -> Callable[..., Any]:
+            called = name or func.__name__
+            if called in BUILTINS:
+                raise ValueError(f"{called!r} is a built-in function; choose another name")
+            for type_name in (*params, returns):
+                if type_name not in t.SCALAR_NAMES:
+                    raise ValueError(
+                        f"unknown type {type_name!r}; use one of {', '.join(t.SCALAR_NAMES)}"
+                    )
+            self._own[called] = Function(
+                called,
+                _fixed([[p] for p in params], Type(returns)),
+                func,
+                strict=strict,
+                arity=(len(params), len(params)),
+                doc=(func.__doc__ or "").strip().split("\n")[0],
+            )
+            return func
+
+        return add(fn) if fn is not None else add
+
+    def __getitem__(self, key: str) -> Function:
+        return self._own[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._own)
+
+    def __len__(self) -> int:
+        return len(self._own)

@@ -1,0 +1,102 @@
+"""Request paths in a pack: a fact's ``field``, an offer's ``change``, a search axis.
+
+A path names a field of the pack's request model with dots (``details.new_date``,
+``order.items[].condition`` where ``[]`` steps into each item of a list). Paths are
+resolved against the model the vocabulary builds, so a pack cannot name a field its
+requests do not have, and a value for a path is validated by that field itself.
+"""
+
+from __future__ import annotations
+
+import re
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from policylib.load.problems import one_of, suggest
+
+__all__ = ["RequestPaths"]
+
+_FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\[\])?(\.[a-z_][a-z0-9_]*(\[\])?)*$")
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type under ``Annotated[...]`` and ``X | None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if origin is Union or origin is UnionType:
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+class RequestPaths:
+    """Resolves paths against one request model and validates values for them."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+        self._adapters: dict[str, TypeAdapter[Any]] = {}
+
+    def problem(self, path: str, *, lists: bool = True) -> str:
+        """What is wrong with ``path`` in words, or "" when it names a single value."""
+        if not _FIELD_PATH.match(path):
+            return f"'{path}' is not a request path; write one like details.new_date"
+        current: Any = self.model
+        walked: list[str] = []
+        parts = path.split(".")
+        for index, part in enumerate(parts):
+            name, _, rest = part.partition("[")
+            fields: dict[str, Any] = getattr(current, "model_fields", None) or {}
+            if not fields:
+                return f"'{'.'.join(walked)}' is a single value; it has no field '{name}'"
+            if name not in fields:
+                shown = ".".join([*walked, name])
+                return f"'{shown}' is not a request field" + (
+                    f" ({suggest(name, fields)})"
+                    if suggest(name, fields)
+                    else f" (fields here: {one_of(sorted(fields))})"
+                )
+            walked.append(part)
+            current = _unwrap(fields[name].annotation)
+            if get_origin(current) is list:
+                if rest and not lists:
+                    return f"'{'.'.join(walked)}' points into a list, which cannot be changed"
+                if rest:
+                    current = _unwrap(get_args(current)[0])
+                elif index < len(parts) - 1:
+                    return f"'{'.'.join(walked)}' is a list; write {name}[] to look inside it"
+            elif rest:
+                return f"'{'.'.join(walked)}' is not a list; remove the [] after {name}"
+        return ""
+
+    def check(self, path: str, value: object) -> tuple[Any, str]:
+        """``value`` validated for the field at ``path`` (None clears it): the validated
+        value, or None and what is wrong in words."""
+        problem = self.problem(path, lists=False)
+        if problem:
+            return None, problem
+        if value is None:
+            return None, ""
+        adapter = self._adapters.get(path)
+        if adapter is None:
+            adapter = self._adapters[path] = TypeAdapter(self._annotation(path))
+        try:
+            return adapter.validate_python(value), ""
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            return None, str(errors[0]["msg"]) if errors else "not a valid value"
+
+    def _annotation(self, path: str) -> Any:
+        current: Any = self.model
+        info: Any = None
+        for part in path.split("."):
+            info = current.model_fields[part]
+            current = _unwrap(info.annotation)
+        # The field itself as metadata: its constraints and validators come with it.
+        return Annotated[info.annotation, info]
