@@ -2,9 +2,9 @@
 
 An expression is a small Python-like formula::
 
-    item.price * item.quantity * settings.restocking_fee_percent / 100
-    days_between(order.delivered_at, today) <= settings.return_days[customer.tier]
-    item.final_sale or "clearance" in item.tags
+    item.price * item.quantity * settings.fee_percent / 100
+    days_between(order.delivered_at, today) <= settings.window_days[customer.level]
+    item.final_sale or "outlet" in item.tags
     any(order.items, each.category == "camera_bodies")
 
 It is parsed with Python's own ``ast`` module and only a whitelist of node types is
@@ -32,7 +32,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
 import operator
+import re
+import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -110,10 +113,8 @@ class Env:
         """An Env for an expression about one value alone (an object's own checks read
         its fields through ``each``): no request, no clock, no facts."""
         env = cls.__new__(cls)
-        env.request = env.item = env.calendar = None
-        env.selected = ()
-        env.now = env.today = env.zone = None  # type: ignore[assignment]
-        env.programs, env.values, env.each = {}, {}, value
+        env.each, env.values = value, {}
+        env.zone = None  # type: ignore[assignment]  # no store zone here
         return env
 
     def fact(self, name: str) -> Any:
@@ -170,6 +171,12 @@ class Function:
     doc: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Pure(Function):
+    """A built-in that only computes (no effects, no evaluation needed): a call of it on
+    constants is worked out once, when compiling. A store's own function never is."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """What an expression may name: the vocabulary it is checked against."""
@@ -191,7 +198,7 @@ class Program:
         type: what it evaluates to.
         run: the compiled closure: ``run(env)`` -> value, or None when unknown.
         facts: the facts it reads (directly).
-        paths: the request paths it reads (``order.delivery.scheduled_date``,
+        paths: the request paths it reads (``order.delivery.booked_date``,
             ``order.items[].tags``): what a change to the request can affect.
         settings: the settings it reads.
         constant: it reads nothing from a request or the clock; ``value`` is its value.
@@ -249,6 +256,10 @@ class _Typed:
 _EMPTY: frozenset[str] = frozenset()
 
 
+def _unknown(env: Env) -> Any:
+    return None
+
+
 def _const(type_: Type, value: Any, *, literal: bool = False) -> _Typed:
     return _Typed(type_, lambda env: value, constant=True, value=value, literal=literal)
 
@@ -279,21 +290,22 @@ def compile_expression(
     if not text:
         report("expression-syntax", "the expression is empty", 1, 0, "write a formula")
         return None
+    lines = text.split("\n")
     try:
+        # The parentheses let a formula run over several lines; they are not the author's,
+        # so a problem found on them is located again in the text as written.
         tree = ast.parse(f"(\n{text}\n)", mode="eval")
     except SyntaxError as exc:
-        line = max((exc.lineno or 2) - 1, 1)
-        col = max((exc.offset or 1) - 1, 0)
-        report(
-            "expression-syntax",
-            f"not a valid expression: {exc.msg}",
-            line,
-            col,
-            "expressions look like: item.price * settings.fee_percent / 100",
-        )
+        message, line, col = _syntax_error(exc, lines)
+        report("expression-syntax", f"not a valid expression: {message}", line, col, _SYNTAX_HINT)
         return None
     except (ValueError, MemoryError, RecursionError):
         report("expression-syntax", "not a valid expression", 1, 0)
+        return None
+    stray = _brackets(text)
+    if stray is not None:  # "1) + (2" closes our parenthesis and opens one of its own
+        message, line, col = stray
+        report("expression-syntax", f"not a valid expression: {message}", line, col, _SYNTAX_HINT)
         return None
     compiler = _Compiler(scope, text)
     try:
@@ -310,7 +322,7 @@ def compile_expression(
                 hint=f"declare type: {typed.type.name}, or change the formula",
             )
     except _Refused as exc:
-        line, col = _position(exc.node)
+        line, col = _position(exc.node, lines)
         report(exc.code, exc.message, line, col, exc.hint)
         return None
     except RecursionError:
@@ -328,12 +340,56 @@ def compile_expression(
     )
 
 
-def _position(node: ast.AST | None) -> tuple[int, int]:
-    """The node's line (1-based) and column (0-based) in the text as written."""
+_SYNTAX_HINT = "expressions look like: item.price * settings.fee_percent / 100"
+
+
+def _position(node: ast.AST | None, lines: Sequence[str]) -> tuple[int, int]:
+    """The node's line (1-based) and column (0-based, in characters) in the text as written."""
     line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
     if not isinstance(line, int) or not isinstance(col, int):
         return 1, 0
-    return max(line - 1, 1), max(col, 0)
+    row = min(max(line - 1, 1), len(lines))
+    # ast counts columns in UTF-8 bytes; a caret is placed in characters.
+    return row, len(lines[row - 1].encode()[: max(col, 0)].decode(errors="ignore"))
+
+
+def _syntax_error(exc: SyntaxError, lines: Sequence[str]) -> tuple[str, int, int]:
+    """What Python's parser said, at its spot in the text as written (not in the wrapper)."""
+    message = re.sub(
+        r"\(detected at line (\d+)\)",
+        lambda m: f"(detected at line {min(max(int(m.group(1)) - 1, 1), len(lines))})",
+        exc.msg,
+    )
+    line = (exc.lineno or 2) - 1
+    if line < 1 or line > len(lines):  # on the wrapper's parentheses
+        stray = _brackets("\n".join(lines))
+        if stray is not None:
+            return (message if "never closed" in message else stray[0]), stray[1], stray[2]
+        if line < 1:
+            return message, 1, 0
+        return message, len(lines), len(lines[-1])  # it ends too early
+    return message, line, max((exc.offset or 1) - 1, 0)
+
+
+def _brackets(text: str) -> tuple[str, int, int] | None:
+    """The first bracket closed without being opened, or the last one never closed."""
+    opened: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in ("(", "[", "{"):
+                opened.append(token)
+            elif token.string in (")", "]", "}"):
+                if not opened:
+                    return f"unmatched '{token.string}'", token.start[0], token.start[1]
+                opened.pop()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the end of the text inside a bracket: the stack says which
+    if opened:
+        last = opened[-1]
+        return f"'{last.string}' was never closed", last.start[0], last.start[1]
+    return None
 
 
 # --------------------------------------------------------------------------- the compiler
@@ -476,18 +532,21 @@ class _Compiler:
 
     def _Attribute(self, node: ast.Attribute, each: _Typed | None) -> _Typed:
         name = node.attr
+        spot = _name_of(node)
         if name.startswith("_"):
-            raise _Refused("not-allowed", f"names starting with '_' ({name}) are not allowed", node)
+            raise _Refused("not-allowed", f"names starting with '_' ({name}) are not allowed", spot)
         if isinstance(node.value, ast.Name) and node.value.id == "settings":
             setting = self.scope.settings.get(name)
             if setting is None:
                 raise _Refused(
-                    "unknown-setting", f"unknown setting '{name}'", node, self._setting_hint(name)
+                    "unknown-setting", f"unknown setting '{name}'", spot, self._setting_hint(name)
                 )
             typed = _const(setting.type, setting.value)
             reads = _Reads(settings=frozenset([name]))
             return _Typed(setting.type, typed.run, reads, constant=True, value=setting.value)
         base = self.node(node.value, each)
+        if base.type.name == "any":  # a broken fact or setting, reported where it is
+            return _Typed(t.ANY, _unknown, _merge(base))
         if base.type.name == "table":
             if base.constant and isinstance(base.value, Mapping) and name in base.value:
                 assert base.type.of is not None
@@ -496,7 +555,7 @@ class _Compiler:
             raise _Refused(
                 "unknown-setting",
                 f"the table has no entry '{name}'",
-                node,
+                spot,
                 f"entries: {', '.join(map(str, base.value))}"
                 if isinstance(base.value, Mapping)
                 else "",
@@ -505,14 +564,14 @@ class _Compiler:
             raise _Refused(
                 "wrong-type",
                 f"'{self._segment(node.value)}' is a list, so it has no field '{name}'",
-                node,
+                spot,
                 f"look inside it with any({self._segment(node.value)}, each.{name} ...)",
             )
         if base.type.name != "object":
             raise _Refused(
                 "wrong-type",
                 f"{t.describe(base.type)} has no fields, so '.{name}' means nothing here",
-                node,
+                spot,
             )
         fields = self.scope.objects.get(base.type.object, {})
         field_type = fields.get(name)
@@ -521,7 +580,7 @@ class _Compiler:
             raise _Refused(
                 "unknown-field",
                 f"{base.type.object} has no field '{name}'",
-                node,
+                spot,
                 f"did you mean '{close[0]}'?" if close else f"fields: {', '.join(sorted(fields))}",
             )
         inner = base.run
@@ -546,6 +605,8 @@ class _Compiler:
 
     def _Subscript(self, node: ast.Subscript, each: _Typed | None) -> _Typed:
         base = self.node(node.value, each)
+        if base.type.name == "any":  # a broken setting, reported where it is declared
+            return _Typed(t.ANY, _unknown, _merge(base, self.node(node.slice, each)))
         if base.type.name != "table" or base.type.of is None or base.type.key is None:
             raise _Refused(
                 "not-allowed",
@@ -554,8 +615,10 @@ class _Compiler:
                 "write settings.<table>[<key>], like settings.return_days[customer.tier]",
             )
         key = self.node(node.slice, each)
+        # An enum key (a text literal is one) is checked entry by entry below, where a
+        # missing entry gets its own error.
         if not t.assignable(key.type, base.type.key) and not (
-            key.literal or key.type.name == "enum"
+            key.type.name == "enum" and base.type.key.name in ("text", "enum")
         ):
             raise _Refused(
                 "wrong-type",
@@ -646,16 +709,21 @@ class _Compiler:
             return self._fold(_Typed(t.BOOLEAN, not_, _merge(inner)), [inner])
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.node(node.operand, each)
-            if inner.type.name not in t.NUMERIC:
-                raise _Refused(
-                    "wrong-type", f"'-' needs a number, not {t.describe(inner.type)}", node
-                )
-            run = inner.run
             sign = -1 if isinstance(node.op, ast.USub) else 1
+            if inner.type.name not in t.NUMERIC | {"any"}:
+                raise _Refused(
+                    "wrong-type",
+                    f"'{'-' if sign < 0 else '+'}' needs a number, not {t.describe(inner.type)}",
+                    node,
+                )
+            if sign > 0:
+                return inner  # +x is x
+            run = inner.run
 
             def negate(env: Env) -> Any:
                 value = run(env)
-                return None if value is None else sign * value
+                # -x, not -1 * x: the product of a zero and -1 is Decimal("-0.00")
+                return None if value is None else -value
 
             return self._fold(_Typed(inner.type, negate, _merge(inner)), [inner])
         raise _Refused("not-allowed", "this operator is not allowed", node)
@@ -753,10 +821,12 @@ class _Compiler:
                 raise _Refused(
                     "wrong-type", f"'{symbol}' needs a list on its right, like [a, b]", spot
                 )
-            self._same_kind(left, right.type.of, right, spot, symbol)
+            self._same_kind(left, right.type.of, right, spot)
             return
         if symbol in ("<", "<=", ">", ">="):
             kinds = {left.type.name, right.type.name}
+            if "any" in kinds:
+                return  # a broken fact or setting, reported where it is
             ordered = kinds <= t.NUMERIC or (len(kinds) == 1 and kinds <= t.ORDERED)
             if not ordered:
                 raise _Refused(
@@ -766,27 +836,34 @@ class _Compiler:
                     "order compares numbers, money, dates and times with their own kind",
                 )
             return
-        self._same_kind(left, right.type, right, spot, symbol)
+        self._same_kind(left, right.type, right, spot)
 
-    def _same_kind(
-        self, left: _Typed, right_type: Type, right: _Typed, spot: ast.AST, symbol: str
-    ) -> None:
+    def _same_kind(self, left: _Typed, right_type: Type, right: _Typed, spot: ast.AST) -> None:
         """Equality and membership: the two sides must be values of one kind; a text
         literal compared with an enum must be one of the enum's values."""
-        for enum_side, other, other_type in ((left, right, right_type), (right, left, left.type)):
-            if enum_side.type.name == "enum" and other_type.name in ("text", "enum"):
-                literals = _text_literals(other, symbol)
-                missing = [v for v in literals if v not in enum_side.type.values]
-                if missing:
-                    close = difflib.get_close_matches(missing[0], enum_side.type.values, n=1)
-                    raise _Refused(
-                        "unknown-enum-value",
-                        f"'{missing[0]}' is not one of its values "
-                        f"({', '.join(enum_side.type.values)})",
-                        spot,
-                        f"did you mean '{close[0]}'?" if close else "",
-                    )
-                return
+        if left.literal and right.literal:
+            return  # two texts written in the formula
+        if "any" in (left.type.name, right_type.name):
+            return  # a broken fact or setting, reported where it is
+        # A text literal has an enum type of its own one value: the values to check it
+        # against are the other side's, whichever side it is on ("lamps" == item.category).
+        sides = ((left, left.type, right, right_type), (right, right_type, left, left.type))
+        for declared, declared_type, other, other_type in sides:
+            if declared.literal or declared_type.name != "enum":
+                continue
+            if other_type.name not in ("text", "enum"):
+                continue
+            values = declared_type.values
+            missing = [v for v in _text_literals(other) if v not in values]
+            if missing:
+                close = difflib.get_close_matches(missing[0], values, n=1)
+                raise _Refused(
+                    "unknown-enum-value",
+                    f"'{missing[0]}' is not one of its values ({', '.join(values)})",
+                    spot,
+                    f"did you mean '{close[0]}'?" if close else "",
+                )
+            return
         if t.assignable(left.type, right_type) or t.assignable(right_type, left.type):
             return
         if left.type.name in t.NUMERIC and right_type.name in t.NUMERIC:
@@ -855,6 +932,9 @@ class _Compiler:
             )
         if node.keywords:
             raise _Refused("not-allowed", "arguments are given by position, not by name", node)
+        for arg in node.args:  # before counting them: f(*x) has one argument, or many
+            if isinstance(arg, ast.Starred):
+                raise _Refused("not-allowed", "* is not allowed", arg, "write each argument")
         name = node.func.id
         if name in COLLECTION_FORMS:
             return self._collection(name, node, each)
@@ -865,13 +945,16 @@ class _Compiler:
                 "unknown-function",
                 f"unknown function '{name}'",
                 node.func,
-                f"did you mean '{close[0]}'?" if close else "see the function reference",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "the functions are listed in docs/rule-language.md (Functions)",
             )
         low, high = function.arity
         if len(node.args) < low or (high is not None and len(node.args) > high):
             wanted = f"{low}" if low == high else f"{low} to {high}" if high else f"at least {low}"
+            noun = "argument" if wanted == "1" else "arguments"
             raise _Refused(
-                "wrong-type", f"{name}() takes {wanted} arguments, not {len(node.args)}", node
+                "wrong-type", f"{name}() takes {wanted} {noun}, not {len(node.args)}", node
             )
         args = [self.node(a, each) for a in node.args]
         result = function.typer([a.type for a in args])
@@ -897,7 +980,9 @@ class _Compiler:
                 return fn(env, *values) if context else fn(*values)
 
             typed = _Typed(result, call, merged)
-        return typed if context else self._fold(typed, args)
+        if isinstance(function, _Pure):
+            return self._fold(typed, args)
+        return typed  # compiling never runs a store's function: it may have effects
 
     def _collection(self, name: str, node: ast.Call, each: _Typed | None) -> _Typed:
         if not 1 <= len(node.args) <= 2 or (len(node.args) == 1 and name != "count"):
@@ -911,6 +996,11 @@ class _Compiler:
                 else f'write {name}(order.items, each.category == "lamps")',
             )
         items = self.node(node.args[0], each)
+        if items.type.name == "any":  # a broken fact, reported where it is
+            result = (
+                t.BOOLEAN if name in ("any", "all") else t.INTEGER if name == "count" else t.ANY
+            )
+            return _Typed(result, _unknown, _merge(items))
         if items.type.name != "list" or items.type.of is None:
             raise _Refused(
                 "wrong-type",
@@ -982,6 +1072,14 @@ def _each(env: Env) -> Any:
     return env.each
 
 
+def _name_of(node: ast.Attribute) -> ast.AST:
+    """Where ``.name`` is written in ``a.b.name``: the spot to show for a bad field."""
+    end_line, end_col = node.end_lineno, node.end_col_offset
+    if end_line is None or end_col is None:
+        return node
+    return ast.Name(id=node.attr, lineno=end_line, col_offset=end_col - len(node.attr.encode()))
+
+
 def _quantifier(name: str, get_items: Run, test: Run) -> Run:
     if name == "count":
 
@@ -1034,11 +1132,12 @@ def _membership(values: list[Any], inside: bool) -> Callable[[Any, Any], bool]:
     return lambda actual, _ignored: actual not in members
 
 
-def _text_literals(typed: _Typed, symbol: str) -> list[str]:
+def _text_literals(typed: _Typed) -> list[str]:
+    """The texts a constant holds (a literal, a list of them, a text setting)."""
     if not typed.constant:
         return []
     values = typed.value if isinstance(typed.value, list) else [typed.value]
-    return [v for v in values if isinstance(v, str)] if typed.literal or symbol else []
+    return [v for v in values if isinstance(v, str)]
 
 
 def _hashable(values: list[Any]) -> bool:
@@ -1051,6 +1150,8 @@ def _hashable(values: list[Any]) -> bool:
 
 def _arithmetic_type(symbol: str, a: Type, b: Type) -> Type | None:
     names = {a.name, b.name}
+    if "any" in names:
+        return t.ANY  # a broken fact or setting, reported where it is
     if not names <= t.NUMERIC | {"null"}:
         return None
     if "null" in names:
@@ -1084,16 +1185,24 @@ def evaluate_reference(
     """A slow, direct interpreter of the same language, for tests: walks the tree for every
     evaluation with the Kleene rules spelled out. ``names`` maps root and fact names (and
     ``settings``, a dict) to values; objects are read with ``getattr``."""
-    tree = ast.parse(f"(\n{source.strip()}\n)", mode="eval")
-    return _ref(tree.body, names, functions, None)
+    wrapped = f"(\n{source.strip()}\n)"
+    tree = ast.parse(wrapped, mode="eval")
+    return _ref(tree.body, names, functions, None, wrapped)
 
 
 def _ref(
-    node: ast.expr, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]], each: Any
+    node: ast.expr,
+    names: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]],
+    each: Any,
+    source: str,
 ) -> Any:
+    def sub(child: ast.expr, element: Any = each) -> Any:
+        return _ref(child, names, functions, element, source)
+
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, float):
-            return Decimal(repr(node.value))
+        if isinstance(node.value, float):  # as written: 0.10 is Decimal("0.10")
+            return Decimal((ast.get_source_segment(source, node) or "").replace("_", ""))
         return node.value
     if isinstance(node, ast.Name):
         if node.id == "each":
@@ -1104,28 +1213,32 @@ def _ref(
             return None
         return names[node.id]
     if isinstance(node, ast.Attribute):
-        base = _ref(node.value, names, functions, each)
+        if node.attr.startswith("_"):
+            raise ValueError(f"not in the language: .{node.attr}")
+        base = sub(node.value)
         if base is None:
             return None
         if isinstance(base, Mapping):
             return base.get(node.attr)
         return getattr(base, node.attr, None)
     if isinstance(node, ast.Subscript):
-        base = _ref(node.value, names, functions, each)
-        key = _ref(node.slice, names, functions, each)
+        base = sub(node.value)
+        key = sub(node.slice)
         return None if base is None or key is None else base.get(key)
     if isinstance(node, ast.BoolOp):
-        values = [_ref(v, names, functions, each) for v in node.values]
+        values = [sub(v) for v in node.values]
         if isinstance(node.op, ast.And):
             return False if False in values else None if None in values else True
         return True if True in values else None if None in values else False
     if isinstance(node, ast.UnaryOp):
-        value = _ref(node.operand, names, functions, each)
+        value = sub(node.operand)
         if value is None:
             return None
-        return (not value) if isinstance(node.op, ast.Not) else -value
+        if isinstance(node.op, ast.Not):
+            return not value
+        return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.BinOp):
-        x, y = _ref(node.left, names, functions, each), _ref(node.right, names, functions, each)
+        x, y = sub(node.left), sub(node.right)
         if x is None or y is None:
             return None
         try:
@@ -1133,29 +1246,29 @@ def _ref(
         except (ZeroDivisionError, DecimalException):
             return None
     if isinstance(node, ast.Compare):
-        values = [_ref(node.left, names, functions, each)]
-        values += [_ref(c, names, functions, each) for c in node.comparators]
+        values = [sub(node.left)]
+        values += [sub(c) for c in node.comparators]
         results = []
         for i, op in enumerate(node.ops):
             x, y = values[i], values[i + 1]
             results.append(None if x is None or y is None else bool(_COMPARE[type(op)][1](x, y)))
         return False if False in results else None if None in results else True
     if isinstance(node, ast.IfExp):
-        test = _ref(node.test, names, functions, each)
+        test = sub(node.test)
         if test is None:
             return None
-        return _ref(node.body if test else node.orelse, names, functions, each)
+        return sub(node.body if test else node.orelse)
     if isinstance(node, (ast.List, ast.Tuple)):
-        return [_ref(e, names, functions, each) for e in node.elts]
+        return [sub(e) for e in node.elts]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
         if name in COLLECTION_FORMS:
-            items = _ref(node.args[0], names, functions, each)
+            items = sub(node.args[0])
             if items is None:
                 return None
             if len(node.args) == 1:
                 return len(items)
-            results = [_ref(node.args[1], names, functions, x) for x in items]
+            results = [sub(node.args[1], x) for x in items]
             if name == "sum":
                 return None if None in results else sum(results)
             if name == "count":
@@ -1163,7 +1276,7 @@ def _ref(
             if name == "any":
                 return True if True in results else None if None in results else False
             return False if False in results else None if None in results else True
-        args = [_ref(a, names, functions, each) for a in node.args]
+        args = [sub(a) for a in node.args]
         return functions[name](*args)
     raise ValueError(f"not in the language: {ast.dump(node)}")
 

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import calendar as _calendar
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from keyword import iskeyword
 from typing import Any
 
 from policylib.lang import types as t
-from policylib.lang.expr import Env, Function
+from policylib.lang.expr import COLLECTION_FORMS, Env, Function, _Pure
 from policylib.lang.types import Type
 
 __all__ = ["BUILTINS", "Functions", "add_months"]
@@ -57,31 +58,40 @@ def _fixed(
     return typer
 
 
-def _same(kinds: frozenset[str]) -> Callable[[Sequence[Type]], Type | str]:
-    """A typer for min/max: arguments of one ordered kind; numbers mix."""
+def _same(kinds: frozenset[str], wanted: str) -> Callable[[Sequence[Type]], Type | str]:
+    """A typer for min/max/abs: arguments of one kind among ``kinds``; numbers mix.
+    ``wanted`` says what the arguments must be, in words."""
 
     def typer(args: Sequence[Type]) -> Type | str:
         names = {a.name for a in args} - {"null"}
         if not names:
             return t.NULL
+        if "any" in names:
+            return t.ANY  # a broken fact or setting, reported where it is
         if names <= t.NUMERIC:
             if "money" in names:
                 return t.MONEY
             return t.INTEGER if names == {"integer"} else t.DECIMAL
         if len(names) == 1 and names <= kinds:
             return next(a for a in args if a.name != "null")
-        return "the arguments must all be numbers, or all dates, or all times"
+        return wanted
 
     return typer
 
 
 def _coalesce_type(args: Sequence[Type]) -> Type | str:
-    found: Type | None = t.NULL
+    found: Type = t.NULL
     for arg in args:
-        found = t.unify(found, arg) if found is not None else None
-        if found is None:
+        if arg.name == "any":
+            return t.ANY  # a broken fact or setting, reported where it is
+        unified = t.unify(found, arg)
+        if unified is None and {found.name, arg.name} <= t.NUMERIC:
+            # numbers mix as in ``x if c else y``: coalesce(shipping_fee, 0) is money
+            unified = t.MONEY if "money" in (found.name, arg.name) else t.DECIMAL
+        if unified is None:
             return "the arguments must all be the same kind of value"
-    return found if found is not None else t.NULL
+        found = unified
+    return found
 
 
 def _local_date(env: Env, moment: date) -> date:
@@ -103,8 +113,29 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
+def _add_days(day: date, days: int) -> date | None:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:  # past the year 9999: no such date, so unknown
+        return None
+
+
+def _add_months(day: date, months: int) -> date | None:
+    try:
+        return add_months(day, months)
+    except (OverflowError, ValueError):  # past the year 9999
+        return None
+
+
 def _period_end(env: Env, started: date, months: int, on: date) -> date | None:
     """The last day of the period (of ``months`` months, from ``started``) running ``on``."""
+    try:
+        return _period_end_of(env, started, months, on)
+    except (OverflowError, ValueError):  # past the year 9999
+        return None
+
+
+def _period_end_of(env: Env, started: date, months: int, on: date) -> date | None:
     if months < 1:
         return None
     start = _local_date(env, started)
@@ -117,15 +148,23 @@ def _period_end(env: Env, started: date, months: int, on: date) -> date | None:
 
 
 def _hours_between(env: Env, a: date, b: date) -> Decimal:
-    seconds = (_local_moment(env, b) - _local_moment(env, a)).total_seconds()
-    return Decimal(int(seconds // 60)) / 60  # whole minutes, as hours
+    # In UTC: two moments of one zone subtract as wall-clock times, an hour off across a
+    # change to or from daylight saving time.
+    elapsed = _local_moment(env, b).astimezone(timezone.utc) - _local_moment(env, a).astimezone(
+        timezone.utc
+    )
+    minutes = abs(elapsed) // timedelta(minutes=1)  # whole minutes, toward zero either way
+    return Decimal(minutes if elapsed >= timedelta(0) else -minutes) / 60
 
 
 _CENT = Decimal("0.01")
 
 
-def _round_money(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+def _round_money(amount: Decimal) -> Decimal | None:
+    try:
+        return Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        return None
 
 
 def _next_business_days(env: Env, after: date, count: int) -> list[date]:
@@ -141,10 +180,11 @@ def _next_business_days(env: Env, after: date, count: int) -> list[date]:
 
 
 _DAYS = frozenset({"date", "datetime"})
+_ORDERED_WORDS = "the arguments must all be numbers, or all dates, or all times"
 
 
 def _builtins() -> dict[str, Function]:
-    F = Function
+    F, P = Function, _Pure  # P: no context, no effects; folded on constants
     moment = ("date", "datetime")
     return {
         f.name: f
@@ -187,17 +227,17 @@ def _builtins() -> dict[str, Function]:
                 arity=(2, 2),
                 doc="The moment a date reaches a clock time in the store's time zone.",
             ),
-            F(
+            P(
                 "add_days",
                 _fixed([["date"], ["integer"]], t.DATE),
-                lambda d, n: d + timedelta(days=n),
+                _add_days,
                 arity=(2, 2),
                 doc="The date n calendar days later (earlier when n is negative).",
             ),
-            F(
+            P(
                 "add_months",
                 _fixed([["date"], ["integer"]], t.DATE),
-                add_months,
+                _add_months,
                 arity=(2, 2),
                 doc="The same day n months later (the month's last day when it is shorter).",
             ),
@@ -240,33 +280,33 @@ def _builtins() -> dict[str, Function]:
                 arity=(3, 3),
                 doc="The last day of the period of n months, counted from start, running on a day.",
             ),
-            F(
+            P(
                 "min",
-                _same(t.ORDERED),
+                _same(t.ORDERED, _ORDERED_WORDS),
                 lambda *values: min(values),
                 arity=(2, None),
                 doc="The smallest of two or more numbers, dates or times.",
             ),
-            F(
+            P(
                 "max",
-                _same(t.ORDERED),
+                _same(t.ORDERED, _ORDERED_WORDS),
                 lambda *values: max(values),
                 arity=(2, None),
                 doc="The largest of two or more numbers, dates or times.",
             ),
-            F(
+            P(
                 "abs",
-                _same(t.NUMERIC),
+                _same(t.NUMERIC, "the argument must be a number"),
                 abs,
                 doc="A number without its sign.",
             ),
-            F(
+            P(
                 "round_money",
                 _fixed([["money", "decimal"]], t.MONEY),
                 _round_money,
                 doc="An amount rounded half up to the cent.",
             ),
-            F(
+            P(
                 "coalesce",
                 _coalesce_type,
                 lambda *values: next((v for v in values if v is not None), None),
@@ -274,7 +314,7 @@ def _builtins() -> dict[str, Function]:
                 arity=(2, None),
                 doc="The first argument that is known.",
             ),
-            F(
+            P(
                 "known",
                 lambda args: t.BOOLEAN,
                 lambda value: value is not None,
@@ -290,6 +330,10 @@ BUILTINS: Mapping[str, Function] = _builtins()
 
 
 # --------------------------------------------------------------------------- a store's own
+
+
+_TYPE_NAMES = tuple(n for n in t.SCALAR_NAMES if n != "enum")
+"""The type names ``register`` accepts (an enum needs its values, which a name has not)."""
 
 
 class Functions(Mapping[str, Function]):
@@ -311,17 +355,24 @@ class Functions(Mapping[str, Function]):
         name: str | None = None,
         strict: bool = True,
     ) -> Any:
-        """Register ``fn`` (or decorate it). Raises ``ValueError`` for an unknown type name
-        or a name a built-in already has."""
+        """Register ``fn`` (or decorate it). Raises ``ValueError`` for an unknown type name,
+        a name a built-in (or ``any``/``all``/``count``/``sum``) already has, or a name an
+        expression cannot call."""
 
         def add(func: Callable[..., Any]) -> Callable[..., Any]:
             called = name or func.__name__
-            if called in BUILTINS:
+            if called in BUILTINS or called in COLLECTION_FORMS:
                 raise ValueError(f"{called!r} is a built-in function; choose another name")
+            if not called.isidentifier() or iskeyword(called):
+                raise ValueError(
+                    f"{called!r} cannot be called from an expression; name it like loyalty_bonus"
+                )
+            if isinstance(params, str):
+                raise ValueError(f"params is a list of type names: params=[{params!r}]")
             for type_name in (*params, returns):
-                if type_name not in t.SCALAR_NAMES:
+                if type_name not in _TYPE_NAMES:
                     raise ValueError(
-                        f"unknown type {type_name!r}; use one of {', '.join(t.SCALAR_NAMES)}"
+                        f"unknown type {type_name!r}; use one of {', '.join(_TYPE_NAMES)}"
                     )
             self._own[called] = Function(
                 called,
