@@ -330,7 +330,9 @@ class Escalation:
 
     contact: str
     may_approve: str = ""
-    """A fact: the most that person may approve (a goodwill limit), shown to agents."""
+    """A fact: the most that person may approve (a courtesy credit's limit), for agents."""
+    loc: Loc = field(default=NOWHERE, compare=False)
+    """Where ``may_approve`` is written (for problems)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +340,7 @@ class Offer:
     """An alternative a rule allows.
 
     ``change`` is the request patch that stands for taking the offer (``{"resolution":
-    "store_credit"}``); the alternatives search re-evaluates the patched request and offers
+    "credit"}``); the alternatives search re-evaluates the patched request and offers
     it only if the policy grants it. An offer without a change is a *path* (supervisor
     review, refusing the delivery) that needs no re-check.
     """

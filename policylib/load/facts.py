@@ -3,19 +3,19 @@
 ::
 
     facts:
-      days_since_delivery:
+      days_since_arrival:
         type: integer
         unit: days
         label: days since your order arrived
         expr: days_between(order.delivered_at, now)
         question: What day did your order arrive?
         field: order.delivered_at
-      truck_loaded:
+      parcel_scanned:
         type: boolean
-        label: whether the delivery truck has been loaded
-        expr: order.status in ["out_for_delivery", "delivered"] or order.delivery.truck_loaded
+        label: whether the carrier has scanned the parcel
+        expr: order.status == "shipped" or order.delivery.scanned
         known_by: store
-        field: order.delivery.truck_loaded
+        field: order.delivery.scanned
 
 Facts may name each other; they are compiled in the order they need each other, and a
 fact that needs itself (directly or not) is an error. An enum fact may leave out its
@@ -33,14 +33,13 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Literal
 
-from yaml.nodes import MappingNode, Node, ScalarNode
-
 from policylib.lang import types as t
 from policylib.lang.expr import Program, Scope
 from policylib.lang.nodes import FactDef, Message
 from policylib.lang.types import Type
 from policylib.load.problems import one_of, suggest
 from policylib.load.reader import Doc, Entries
+from policylib.load.strict_yaml import MappingNode, Node, ScalarNode
 
 __all__ = ["BUILT_IN_UNITS", "FACT_TYPES", "RESERVED", "FactsFile"]
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import Node
 
 from policylib.errors import shorten_text
 from policylib.lang.nodes import Loc
@@ -21,6 +20,7 @@ from policylib.load.problems import Problems
 from policylib.load.strict_yaml import (
     MAX_DEPTH,
     TAG,
+    Node,
     PyReader,
     Reader,
     StrictComposer,

@@ -12,13 +12,13 @@ input is broken is skipped where it would only repeat that problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from yaml.nodes import MappingNode, Node, ScalarNode
 
 from policylib.errors import RuleError
 from policylib.lang import types as t
@@ -45,9 +45,11 @@ from policylib.load.problems import Problems, suggest
 from policylib.load.reader import Doc, Entries
 from policylib.load.rules import AreaReader
 from policylib.load.store import PolicyFile
+from policylib.load.strict_yaml import MappingNode, Node, ScalarNode
 from policylib.load.texts import read_messages, read_pattern
 from policylib.load.vocabulary import read_vocabulary
 from policylib.request.build import build_models, expression_roots, object_types
+from policylib.request.parse import translate_error
 
 __all__ = ["load_pack"]
 
@@ -121,22 +123,13 @@ class _Loader:
                     None,
                     hint=f"every pack directory needs exactly one {special}",
                 )
-        parts: dict[str, tuple[Doc, Entries | None]] = {}
-        for name in yaml_files:
-            doc = Doc(name, self.problems)
-            node = self.files.compose(self.root / name, name)
-            if name == "policy.yaml":
-                entries = doc.mapping(
-                    node, name, required=_POLICY_KEYS, optional=("settings", "units")
-                )
-            elif name == "vocabulary.yaml":
-                entries = doc.mapping(node, name, required=("kinds",), optional=_VOCABULARY_KEYS)
-            elif name == "facts.yaml":
-                entries = doc.mapping(node, name, required=("facts",))
-            else:
-                entries = doc.mapping(node, name, required=("section",), optional=_AREA_KEYS[1:])
-            parts[name] = (doc, entries)
-        areas = [(d, e) for n, (d, e) in parts.items() if n not in _SPECIAL]
+        for name in (*yaml_files, *ftl_files):  # problems are listed file by file, by name
+            self.problems.order.setdefault(name, len(self.problems.order))
+        parts = {name: self.part(name) for name in _SPECIAL if name in yaml_files}
+        # Area files hold nearly all of a big pack: each is composed when its rules are
+        # read and dropped after, so a 10,000-rule pack never holds every YAML node at once
+        # (the garbage collector would rescan them all, again and again).
+        areas = (self.part(name) for name in yaml_files if name not in _SPECIAL)
         return self.build(
             parts.get("policy.yaml"),
             parts.get("vocabulary.yaml"),
@@ -144,6 +137,20 @@ class _Loader:
             areas,
             ftl_files,
         )
+
+    def part(self, name: str) -> tuple[Doc, Entries | None]:
+        """One YAML file of a pack directory, composed and checked for its top-level keys."""
+        doc = Doc(name, self.problems)
+        node = self.files.compose(self.root / name, name)
+        if name == "policy.yaml":
+            entries = doc.mapping(node, name, required=_POLICY_KEYS, optional=("settings", "units"))
+        elif name == "vocabulary.yaml":
+            entries = doc.mapping(node, name, required=("kinds",), optional=_VOCABULARY_KEYS)
+        elif name == "facts.yaml":
+            entries = doc.mapping(node, name, required=("facts",))
+        else:
+            entries = doc.mapping(node, name, required=("section",), optional=_AREA_KEYS[1:])
+        return doc, entries
 
     def single_file(self) -> Pack | None:
         name = self.root.name
@@ -168,7 +175,7 @@ class _Loader:
         policy_part: tuple[Doc, Entries | None] | None,
         vocabulary_part: tuple[Doc, Entries | None] | None,
         facts_part: tuple[Doc, Entries | None] | None,
-        areas: list[tuple[Doc, Entries | None]],
+        areas: Iterable[tuple[Doc, Entries | None]],
         ftl_files: list[str],
     ) -> Pack | None:
         policy = _entries_of(policy_part)
@@ -187,12 +194,12 @@ class _Loader:
         units = policy_file.units() if policy_file is not None else {}
         settings = (
             policy_file.settings(
-                {
+                None
+                if vocabulary is None
+                else {
                     name: _object_check(policy_file.doc, found)
                     for name, found in models.items()
-                    if vocabulary is not None
-                    and name in vocabulary.objects
-                    and not vocabulary.objects[name].base
+                    if name in vocabulary.objects and not vocabulary.objects[name].base
                 }
             )
             if policy_file is not None
@@ -203,6 +210,8 @@ class _Loader:
         roots = expression_roots(vocabulary) if vocabulary is not None else {}
         objects = object_types(vocabulary) if vocabulary is not None else {}
         values = {name: Setting(s.type, s.value) for name, s in settings.items()}
+        if policy_file is not None:  # reported where declared; not again where used
+            values.update({name: Setting(t.ANY, None) for name in policy_file.broken_settings})
 
         def scope(facts: Mapping[str, Type], extra: Mapping[str, Root] | None = None) -> Scope:
             return Scope({**roots, **(extra or {})}, objects, facts, values, self.functions)
@@ -218,7 +227,7 @@ class _Loader:
             facts = facts_file.read(
                 scope,
                 self._pattern(facts_file.doc, known_facts),
-                paths.problem,
+                lambda path: paths.problem(path, value=True),
                 frozenset(units),
             )
         fact_types = {name: fact.type for name, fact in facts.items()}
@@ -229,12 +238,16 @@ class _Loader:
             doc = policy[0]
             default = policy_file.default(self._pattern(doc, known_facts))
             for escalation_of, where in self._escalations(escalation, sections):
-                if escalation_of.may_approve and escalation_of.may_approve not in fact_names:
+                if (
+                    known_facts is not None
+                    and escalation_of.may_approve
+                    and escalation_of.may_approve not in fact_names
+                ):
                     doc.problem(
                         "unknown-fact",
                         f"{where}.may_approve names '{escalation_of.may_approve}', which is "
                         "not a declared fact",
-                        None,
+                        escalation_of.loc,
                         hint=suggest(escalation_of.may_approve, fact_names)
                         or "declare it in facts.yaml",
                     )
@@ -247,6 +260,7 @@ class _Loader:
                     ),
                     self._value_check(doc, paths),
                     vocabulary.chosen,
+                    frozenset(vocabulary.kinds),
                 )
         # 5. the areas: rules and examples
         reader = AreaReader(
@@ -254,17 +268,19 @@ class _Loader:
             fact_names=fact_names,
             fact_types={n: facts_file.declared_type(n) for n in fact_names} if facts_file else {},
             settings=settings,
-            kinds=frozenset(vocabulary.kinds) if vocabulary is not None else frozenset(),
-            offer_kinds=frozenset(alternatives.kinds) if alternatives is not None else frozenset(),
+            kinds=frozenset(vocabulary.kinds) if vocabulary is not None else None,
+            offer_kinds=policy_file.offer_kinds if policy_file is not None else None,
             sections=frozenset(sections) if policy_file is not None else None,
             pattern=lambda doc: self._pattern(doc, known_facts),
             chosen=vocabulary.chosen if vocabulary is not None else lambda path: True,
             value_check=lambda doc: self._value_check(doc, paths),
-            policy=policy_file or PolicyFile(Doc("policy.yaml", self.problems), {}),
+            path_problem=None if paths is None else partial(paths.problem, lists=False),
         )
         rules: list[Rule] = []
-        examples: list[tuple[Example, Node, Doc]] = []
+        examples: list[tuple[Example, Loc, Doc]] = []
+        area_docs: dict[str, Doc] = {}
         for doc, part in areas:
+            area_docs[doc.name] = doc
             if part is None:
                 continue
             section = ""
@@ -278,9 +294,10 @@ class _Loader:
                 rules.extend(reader.rules(doc, part["rules"][1], section))
             if "examples" in part:
                 examples.extend(
-                    (example, node, doc)
+                    (example, doc.loc(_key_value(node, "rule")), doc)
                     for example, node in reader.examples(doc, part["examples"][1], self.root)
                 )
+            del part  # this file's YAML nodes are no longer needed
         # 6. the shared messages
         messages: dict[str, Message] = {}
         known_ids = phrase_ids(vocabulary.kinds if vocabulary is not None else ())
@@ -291,16 +308,16 @@ class _Loader:
                 doc = Doc(name, self.problems)
                 read_messages(text, name, messages, locs, known_facts, doc.problem, known_ids)
         # 7. across files
-        for example, node, doc in examples:
+        for example, spot, doc in examples:
             if example.rule and example.rule not in reader.rule_locs:
                 doc.problem(
                     "unknown-rule",
                     f"example names rule '{example.rule}', which is not in the pack",
-                    _key_value(node, "rule"),
+                    spot,
                     hint=suggest(example.rule, reader.rule_locs) or "check the rule id",
                     rule_id="",
                 )
-        self._conflicts(rules, facts, areas)
+        self._conflicts(rules, facts, area_docs)
         if self.problems or store is None or default is None or vocabulary is None:
             return None
         if escalation is None or alternatives is None or model is None:
@@ -369,9 +386,8 @@ class _Loader:
         self,
         rules: list[Rule],
         facts: Mapping[str, FactDef],
-        areas: list[tuple[Doc, Entries | None]],
+        docs: Mapping[str, Doc],
     ) -> None:
-        docs = {doc.name: doc for doc, _ in areas}
         found = 0
         for first, second in find_conflicts(rules, facts):
             found += 1
@@ -403,9 +419,10 @@ def _object_check(doc: Doc, model: Any) -> Callable[[Any, Node, str], Any]:
         try:
             return adapter.validate_python(raw)
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-            detail = str(errors[0]["msg"]) if errors else "not a valid value"
-            doc.problem("wrong-type", f"{what}: {detail}", node)
+            for error in exc.errors(include_url=False):
+                said = translate_error(error, model)
+                at = f"{what}.{said.where}" if said.where != "(request)" else what
+                doc.problem(said.code, f"{at}: {said.message}", node, hint=said.hint)
             return None
 
     return check

@@ -1,6 +1,6 @@
 """Request paths in a pack: a fact's ``field``, an offer's ``change``, a search axis.
 
-A path names a field of the pack's request model with dots (``details.new_date``,
+A path names a field of the pack's request model with dots (``details.preferred_date``,
 ``order.items[].condition`` where ``[]`` steps into each item of a list). Paths are
 resolved against the model the vocabulary builds, so a pack cannot name a field its
 requests do not have, and a value for a path is validated by that field itself.
@@ -15,6 +15,18 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from policylib.load.problems import one_of, suggest
+from policylib.request import base
+from policylib.request.parse import translate_error
+
+_BASE_OBJECTS = (
+    base.Request,
+    base.Customer,
+    base.Order,
+    base.Item,
+    base.Delivery,
+    base.Subscription,
+    base.Details,
+)
 
 __all__ = ["RequestPaths"]
 
@@ -43,10 +55,11 @@ class RequestPaths:
         self.model = model
         self._adapters: dict[str, TypeAdapter[Any]] = {}
 
-    def problem(self, path: str, *, lists: bool = True) -> str:
-        """What is wrong with ``path`` in words, or "" when it names a single value."""
+    def problem(self, path: str, *, lists: bool = True, value: bool = False) -> str:
+        """What is wrong with ``path`` in words, or "" when it names a field (with
+        ``value``: a field holding one value, not one of the request's own objects)."""
         if not _FIELD_PATH.match(path):
-            return f"'{path}' is not a request path; write one like details.new_date"
+            return f"'{path}' is not a request path; write one with dots, like order.status"
         current: Any = self.model
         walked: list[str] = []
         parts = path.split(".")
@@ -73,6 +86,11 @@ class RequestPaths:
                     return f"'{'.'.join(walked)}' is a list; write {name}[] to look inside it"
             elif rest:
                 return f"'{'.'.join(walked)}' is not a list; remove the [] after {name}"
+        if value and isinstance(current, type) and issubclass(current, _BASE_OBJECTS):
+            inside = sorted(getattr(current, "model_fields", {}))
+            return f"'{path}' is a part of the request, not one value; name a field inside it" + (
+                f" ({one_of([f'{path}.{f}' for f in inside][:4])})" if inside else ""
+            )
         return ""
 
     def check(self, path: str, value: object) -> tuple[Any, str]:
@@ -90,7 +108,10 @@ class RequestPaths:
             return adapter.validate_python(value), ""
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
-            return None, str(errors[0]["msg"]) if errors else "not a valid value"
+            if not errors:
+                return None, "not a valid value"
+            said = translate_error(errors[0], self.model)
+            return None, f"{said.message}; {said.hint}" if said.hint else said.message
 
     def _annotation(self, path: str) -> Any:
         current: Any = self.model

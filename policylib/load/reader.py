@@ -19,8 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from policylib.errors import shorten_text
 from policylib.lang.expr import Program, Scope, compile_expression
 from policylib.lang.nodes import Loc
@@ -35,7 +33,11 @@ from policylib.load.strict_yaml import (
     STR,
     TAG_WORDS,
     TIMESTAMP,
+    MappingNode,
+    Node,
     RefusedNode,
+    ScalarNode,
+    SequenceNode,
     describe,
     quote_hint,
 )
@@ -375,11 +377,18 @@ def spot_in(
     first, last = node.start_mark.line, node.end_mark.line
     if node.style in ("|", ">"):
         # block scalar: content starts on the line after the indicator
-        content = file_lines[first + 1 : last + 1]
-        indents = [len(t) - len(t.lstrip(" ")) for t in content if t.strip()]
+        # (its end mark is on the next key's line: the block's own lines are those indented
+        # at least as far as its first non-empty one, as YAML reads them)
+        lines = file_lines[first + 1 : last + 1]
+        indents = [len(t) - len(t.lstrip(" ")) for t in lines if t.strip()]
         if not indents:
             return None
-        indent = min(indents)
+        indent = indents[0]
+        content: list[str] = []
+        for text in lines:
+            if text.strip() and len(text) - len(text.lstrip(" ")) < indent:
+                break
+            content.append(text)
         pos = 0
         for n, text in enumerate(content):
             piece = text[indent:] if text.strip() else ""

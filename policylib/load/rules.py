@@ -10,10 +10,10 @@
         priority: 100
         when:
           all:
-            - days_since_delivery: {lte: $return_window}   # another fact
-            - item_used: false
+            - days_since_arrival: {lte: $return_window}   # another fact
+            - item_worn: false
         outcome: granted
-        text: The { $item_name } arrived { $days_since_delivery } ago ...
+        text: The { $item_name } arrived { $days_since_arrival } ago ...
         citation: {section: returns, anchor: return-window}
     examples:
       - name: unused lamp returned on day 20
@@ -33,8 +33,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
-
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policylib.lang import types as t
 from policylib.lang.nodes import (
@@ -59,8 +57,8 @@ from policylib.lang.types import Type
 from policylib.load.files import MAX_FILE_BYTES
 from policylib.load.problems import one_of, suggest
 from policylib.load.reader import Doc
-from policylib.load.store import PolicyFile, read_outcome
-from policylib.load.strict_yaml import RefusedNode
+from policylib.load.store import read_escalation, read_outcome
+from policylib.load.strict_yaml import MappingNode, Node, RefusedNode, ScalarNode, SequenceNode
 
 __all__ = ["AreaReader"]
 
@@ -86,14 +84,17 @@ class AreaReader:
         fact_names: frozenset[str],
         fact_types: Mapping[str, str],
         settings: Mapping[str, SettingDef],
-        kinds: frozenset[str],
-        offer_kinds: frozenset[str],
+        kinds: frozenset[str] | None,
+        offer_kinds: frozenset[str] | None,
         sections: frozenset[str] | None,
         pattern: Callable[[Doc], PatternReader],
         chosen: Callable[[str], bool],
         value_check: Callable[[Doc], ValueCheck],
-        policy: PolicyFile,
+        path_problem: Callable[[str], str] | None,
     ) -> None:
+        """``kinds``, ``offer_kinds``, ``sections`` and ``path_problem`` are None when the
+        file declaring them could not be read: the names are then not checked again (the
+        one mistake is already reported where it is)."""
         self.facts = facts
         self.fact_names = fact_names
         self.fact_types = fact_types
@@ -104,7 +105,7 @@ class AreaReader:
         self.pattern = pattern
         self.chosen = chosen
         self.value_check = value_check
-        self.policy = policy
+        self.path_problem = path_problem
         self.rule_locs: dict[str, Any] = {}
         self.order = 0
 
@@ -121,7 +122,7 @@ class AreaReader:
                 node,
                 hint="combine several tests with all: [...] or any: [...]"
                 if m
-                else "write a test like item_opened: true, or all: [...] / any: [...]",
+                else "write a test like a_fact: true, or all: [...] / any: [...]",
             )
             return None
         (key, (knode, value)) = next(iter(m.items()))
@@ -131,7 +132,7 @@ class AreaReader:
                 value,
                 f"'{key}'",
                 nonempty=True,
-                hint=f"list one or more tests: {key}: [item_opened: true, reason: defective]",
+                hint=f"list one or more tests: {key}: [a_fact: true, another_fact: 3]",
             )
             if items is None:
                 return None
@@ -387,7 +388,7 @@ class AreaReader:
             kind = doc.text(item, "kind")
             if kind is None:
                 continue
-            if kind not in self.kinds:
+            if self.kinds is not None and kind not in self.kinds:
                 doc.problem(
                     "unknown-kind",
                     f"'{kind}' is not a request kind",
@@ -426,7 +427,21 @@ class AreaReader:
         answers = doc.optional(m, "answers", doc.boolean, False)
         escalation: Escalation | None = None
         if "escalation" in m:
-            escalation = self.policy.escalation(m["escalation"][1], "escalation")
+            escalation = read_escalation(doc, m["escalation"][1], "escalation")
+            if (
+                escalation is not None
+                and escalation.may_approve
+                and self.fact_names
+                and escalation.may_approve not in self.fact_names
+            ):
+                doc.problem(
+                    "unknown-fact",
+                    f"escalation.may_approve names '{escalation.may_approve}', which is not a "
+                    "declared fact",
+                    escalation.loc,
+                    hint=suggest(escalation.may_approve, self.fact_names)
+                    or "declare it in facts.yaml",
+                )
         offers = [
             offer for item in doc.items(m, "offers") if (offer := self.offer(doc, item)) is not None
         ]
@@ -493,7 +508,7 @@ class AreaReader:
         if m is None or "kind" not in m or "text" not in m:
             return None
         kind = doc.text(m["kind"][1], "offer kind")
-        if kind is not None and kind not in self.offer_kinds:
+        if kind is not None and self.offer_kinds is not None and kind not in self.offer_kinds:
             doc.problem(
                 "unknown-kind",
                 f"'{kind}' is not an offer kind",
@@ -506,6 +521,11 @@ class AreaReader:
         ok = True
         check = self.value_check(doc)
         for key, (knode, value) in doc.entries(m, "change", "offer change").items():
+            missing = self.path_problem(key) if self.path_problem is not None else ""
+            if missing:
+                doc.problem("unknown-key", f"offer change: {missing}", knode)
+                ok = False
+                continue
             if not self.chosen(key):
                 doc.problem(
                     "not-changeable",

@@ -3,26 +3,26 @@
 ::
 
     store:
-      name: Hearth & Home
-      timezone: America/New_York
-      currency: USD
-      locale: en_US
-      policy_url: https://hearthandhome.example/policies
-      calendar: {country: US, subdivision: NY, closed: [2026-12-24]}
+      name: Example Store
+      timezone: Europe/Dublin
+      currency: EUR
+      locale: en_IE
+      policy_url: https://store.example/policies
+      calendar: {country: IE, closed: [2026-12-24]}
     default: {outcome: escalate, text: ...}
     settings:
-      restocking_fee_percent: {value: 15, unit: percent}
-      return_days: {value: {standard: 30, plus: 60}, unit: days}
-      change_cutoff: {value: "18:00", type: time}
-    escalation: {contact: a customer-care supervisor, may_approve: goodwill_limit}
+      fee_percent: {value: 10, unit: percent}
+      window_days: {value: {basic: 14, member: 30}, unit: days}
+      cutoff: {value: "17:00", type: time}
+    escalation: {contact: our care team, may_approve: courtesy_limit}
     sections:
-      returns: {title: Returns and refunds, summary: ...}
-      delivery: {title: Delivery, escalation: {contact: our delivery team}}
+      returns: {title: Returns, summary: ...}
+      repairs: {title: Repairs, escalation: {contact: our repair desk}}
     alternatives:
-      kinds: {refund: {rank: 0, words: a refund, partly: partial_refund}, ...}
+      kinds: {refund: {rank: 0, words: a refund, partly: part_refund}, ...}
       partial_rank: 5
-      fallback: {kind: supervisor_review, text: ...}
-      search: [{path: resolution, values: [refund, store_credit], lead: ...}, ...]
+      fallback: {kind: human_review, text: ...}
+      search: [{path: resolution, values: [refund, credit], lead: ...}, ...]
 
 Everything here is checked at load: the zone, currency, locale and holiday calendar exist;
 every setting has a type and its value fits it (a percentage from 0 to 100, money never
@@ -41,11 +41,10 @@ from typing import Any
 
 import babel
 import babel.numbers
-from yaml.nodes import MappingNode, Node, ScalarNode
 
 from policylib.calendar import calendar_problem
 from policylib.lang import types as t
-from policylib.lang.expr import Scope
+from policylib.lang.expr import Scope, compile_expression
 from policylib.lang.nodes import (
     Alternatives,
     Axis,
@@ -62,9 +61,18 @@ from policylib.lang.nodes import (
 from policylib.lang.types import Type
 from policylib.load.problems import one_of, suggest
 from policylib.load.reader import Doc, Entries
-from policylib.load.strict_yaml import BOOL, FLOAT, INT, STR, TIMESTAMP
+from policylib.load.strict_yaml import (
+    BOOL,
+    FLOAT,
+    INT,
+    STR,
+    TIMESTAMP,
+    MappingNode,
+    Node,
+    ScalarNode,
+)
 
-__all__ = ["OUTCOMES", "PolicyFile"]
+__all__ = ["DEFAULT_UNITS", "OUTCOMES", "PolicyFile", "read_escalation", "read_outcome"]
 
 OUTCOMES = tuple(o.value for o in Outcome)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -72,7 +80,12 @@ _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _STORE_KEYS = ("name", "timezone", "currency", "locale", "policy_url", "calendar")
 _SETTING_TYPES = ("integer", "decimal", "money", "text", "boolean", "date", "time")
-_UNITS = ("days", "business_days", "hours", "percent", "currency", "")
+DEFAULT_UNITS: Mapping[str, tuple[str, str]] = {
+    "days": ("day", "days"),
+    "business_days": ("business day", "business days"),
+    "hours": ("hour", "hours"),
+}
+"""Units every pack has, in English; ``units:`` in ``policy.yaml`` may reword them."""
 _AXIS_KEYS = (
     "path",
     "kind",
@@ -96,7 +109,12 @@ class PolicyFile:
     def __init__(self, doc: Doc, entries: Entries) -> None:
         self.doc = doc
         self.entries = entries
-        self._objects: Mapping[str, Callable[[Any, Node, str], Any]] = {}
+        self._objects: Mapping[str, Callable[[Any, Node, str], Any]] | None = {}
+        self._units: dict[str, tuple[str, str]] | None = None
+        self.broken_settings: set[str] = set()
+        """Settings declared but not read (reported): expressions may still name them."""
+        self.offer_kinds: frozenset[str] | None = None
+        """The offer kinds, once ``alternatives()`` has read them (None: it could not)."""
 
     # ---------------------------------------------------------------- the store
 
@@ -179,9 +197,12 @@ class PolicyFile:
     # ---------------------------------------------------------------- settings
 
     def units(self) -> dict[str, tuple[str, str]]:
-        """Words for the units facts count in: unit -> (one, other)."""
+        """Words for the units facts count in: unit -> (one, other); the built-in units
+        (days, business days, hours) unless the pack rewords them."""
+        if self._units is not None:
+            return self._units
         doc = self.doc
-        out: dict[str, tuple[str, str]] = {}
+        out: dict[str, tuple[str, str]] = dict(DEFAULT_UNITS)
         for name, (knode, value) in doc.entries(self.entries, "units").items():
             if not _NAME.match(name) or name in ("percent", "currency"):
                 doc.problem(
@@ -197,12 +218,14 @@ class PolicyFile:
             one, other = doc.text(m["one"][1], "one"), doc.text(m["other"][1], "other")
             if one is not None and other is not None:
                 out[name] = (one, other)
+        self._units = out
         return out
 
     def settings(
-        self, objects: Mapping[str, Callable[[Any, Node, str], Any]]
+        self, objects: Mapping[str, Callable[[Any, Node, str], Any]] | None
     ) -> dict[str, SettingDef]:
-        """The settings; ``objects`` validates a value of each of the pack's object types."""
+        """The settings; ``objects`` validates a value of each of the pack's object types
+        (None: the vocabulary could not be read, so settings of its types are not checked)."""
         doc = self.doc
         self._objects = objects
         out: dict[str, SettingDef] = {}
@@ -213,6 +236,8 @@ class PolicyFile:
             setting = self.setting(name, value)
             if setting is not None:
                 out[name] = setting
+            else:
+                self.broken_settings.add(name)
         return out
 
     def setting(self, name: str, node: Node) -> SettingDef | None:
@@ -236,18 +261,21 @@ class PolicyFile:
         if m is None or "value" not in m:
             return None
         unit = doc.optional(m, "unit", doc.text, "", f"{what} unit")
-        if unit is not None and unit not in _UNITS:
+        units = ("percent", "currency", "", *self.units())
+        if unit is not None and unit not in units:
             doc.problem(
                 "wrong-type",
                 f"{what} has unknown unit '{unit}'",
                 m["unit"][1],
-                hint=suggest(unit, _UNITS) or f"use one of {one_of(_UNITS)}",
+                hint=suggest(unit, units) or f"declare it under units: ({one_of(sorted(units))})",
             )
             return None
         declared = doc.optional(m, "type", doc.text, "", f"{what} type")
-        if declared and declared in self._objects:
-            return self.object_setting(name, m, declared)
+        if declared and self._objects is not None and declared in self._objects:
+            return self.object_setting(name, m, self._objects[declared], declared)
         if declared and declared not in _SETTING_TYPES:
+            if self._objects is None:
+                return None  # the vocabulary's types could not be read (reported there)
             choices = [*_SETTING_TYPES, *self._objects]
             doc.problem(
                 "wrong-type",
@@ -296,11 +324,13 @@ class PolicyFile:
             name, Type(kind), value, unit or "", " ".join((description or "").split()), doc.loc(raw)
         )
 
-    def object_setting(self, name: str, m: Entries, type_name: str) -> SettingDef | None:
-        """A setting holding one of the pack's objects, or a list of them."""
+    def object_setting(
+        self, name: str, m: Entries, check: Callable[[Any, Node, str], Any], type_name: str
+    ) -> SettingDef | None:
+        """A setting holding one of the pack's objects (``check`` validates one), or a list
+        of them."""
         doc = self.doc
         what = f"settings.{name}"
-        check = self._objects[type_name]
         raw = m["value"][1]
         description = doc.optional(m, "description", doc.text, "") or ""
         items = doc.sequence(raw, what) if not isinstance(raw, MappingNode) else [raw]
@@ -321,27 +351,11 @@ class PolicyFile:
 
     # ---------------------------------------------------------------- sections and escalation
 
-    def escalation(self, node: Node, what: str) -> Escalation | None:
-        doc = self.doc
-        m = doc.mapping(node, what, required=("contact",), optional=("may_approve",))
-        if m is None or "contact" not in m:
-            return None
-        contact = doc.text(m["contact"][1], f"{what}.contact")
-        may_approve = doc.optional(m, "may_approve", doc.text, "", f"{what}.may_approve")
-        if contact is None or may_approve is None:
-            return None
-        return Escalation(" ".join(contact.split()), may_approve)
-
     def pack_escalation(self) -> Escalation | None:
+        """The pack's escalation (its absence is reported with the file's other keys)."""
         if "escalation" not in self.entries:
-            self.doc.problem(
-                "missing-key",
-                "policy.yaml names no one to take escalations",
-                None,
-                hint="add escalation: {contact: a customer-care supervisor}",
-            )
             return None
-        return self.escalation(self.entries["escalation"][1], "escalation")
+        return read_escalation(self.doc, self.entries["escalation"][1], "escalation")
 
     def sections(self) -> dict[str, Section]:
         doc = self.doc
@@ -356,7 +370,7 @@ class PolicyFile:
             summary = doc.optional(s, "summary", doc.text, "", f"sections.{key}.summary")
             escalation = None
             if "escalation" in s:
-                escalation = self.escalation(s["escalation"][1], f"sections.{key}.escalation")
+                escalation = read_escalation(doc, s["escalation"][1], f"sections.{key}.escalation")
                 if escalation is None:
                     continue
             if title is not None and summary is not None:
@@ -388,8 +402,10 @@ class PolicyFile:
         axis_scope: Callable[[Type | None], Scope],
         value_check: Callable[[str, Any, Node], Any],
         chosen: Callable[[str], bool],
+        request_kinds: frozenset[str] | None,
     ) -> Alternatives | None:
-        """The offer kinds, the fallback and the search axes (after facts are known)."""
+        """The offer kinds, the fallback and the search axes (after facts are known);
+        ``request_kinds`` None when the vocabulary could not be read (not checked then)."""
         doc = self.doc
         if "alternatives" not in self.entries:
             doc.problem(
@@ -409,6 +425,7 @@ class PolicyFile:
         if m is None or "kinds" not in m or "fallback" not in m:
             return None
         kinds: dict[str, OfferKind] = {}
+        partly_nodes: dict[str, Node] = {}
         for name, (knode, value) in doc.entries(m, "kinds").items():
             if not _NAME.match(name):
                 doc.problem("bad-id", f"offer kind '{name}' must be lowercase_words", knode)
@@ -423,21 +440,28 @@ class PolicyFile:
             partly = doc.optional(k, "partly", doc.text, "", f"{name} partly")
             if rank is not None and words is not None and partly is not None:
                 kinds[name] = OfferKind(name, rank, " ".join(words.split()), partly)
+                if partly:
+                    partly_nodes[name] = k["partly"][1]
         for name, kind in kinds.items():
             if kind.partly and kind.partly not in kinds:
                 doc.problem(
                     "unknown-kind",
                     f"offer kind '{name}' becomes '{kind.partly}' when granted in part, "
                     "which is not an offer kind",
-                    m["kinds"][1],
+                    partly_nodes[name],
                     hint=suggest(kind.partly, kinds) or "declare it under kinds:",
                 )
+        self.offer_kinds = frozenset(kinds)
         partial_rank = doc.optional(m, "partial_rank", doc.integer, 0)
         fallback = self.fallback(m["fallback"][1], pattern, kinds)
         axes = tuple(
             axis
             for item in doc.items(m, "search")
-            if (axis := self.axis(item, pattern, axis_scope, value_check, chosen, kinds))
+            if (
+                axis := self.axis(
+                    item, pattern, axis_scope, value_check, chosen, kinds, request_kinds
+                )
+            )
             is not None
         )
         if partial_rank is None or fallback is None:
@@ -478,6 +502,7 @@ class PolicyFile:
         value_check: Callable[[str, Any, Node], Any],
         chosen: Callable[[str], bool],
         kinds: Mapping[str, OfferKind],
+        request_kinds: frozenset[str] | None,
     ) -> Axis | None:
         doc = self.doc
         m = doc.mapping(
@@ -495,7 +520,16 @@ class PolicyFile:
                 hint="list it under choices: in vocabulary.yaml, or search another path",
             )
         kind = self.kind_name(m["kind"][1], kinds) if "kind" in m else ""
-        request_kinds = [doc.text(n, "a request kind") for n in doc.items(m, "kinds")]
+        applies = [doc.text(n, "a request kind") for n in doc.items(m, "kinds")]
+        for name, knode in zip(applies, doc.items(m, "kinds"), strict=True):
+            if name is not None and request_kinds is not None and name not in request_kinds:
+                doc.problem(
+                    "unknown-kind",
+                    f"'{name}' is not a request kind",
+                    knode,
+                    hint=suggest(name, request_kinds)
+                    or f"request kinds: {one_of(sorted(request_kinds))}",
+                )
         values: list[Any] = []
         generator = None
         field_type: Type | None = None
@@ -513,14 +547,21 @@ class PolicyFile:
                     checked = value_check(path, raw, item)
                     if checked is not None:
                         values.append(checked)
-                        if not kind and (not isinstance(raw, str) or raw not in kinds):
+                        if "kind" not in m and (not isinstance(raw, str) or raw not in kinds):
                             doc.problem(
                                 "unknown-kind",
-                                f"'{raw}' is not an offer kind; give the axis a kind:",
+                                f"'{raw}' is not an offer kind, so the axis needs a kind",
                                 item,
-                                hint="each value is offered under its own kind unless kind: says",
+                                hint="each value is offered as the kind of its own name; "
+                                "give the axis one with kind: (an offer kind)",
                             )
-        extra = frozenset({"value", "start", "end"})
+        if field_type is None and path is not None and "[" not in path:
+            typed = compile_expression(path, axis_scope(None), _quiet)
+            field_type = typed.type if typed is not None else None
+        # a lead names the value, or the fields of an object value ({ $start }, { $end })
+        objects = axis_scope(None).objects
+        fields = objects.get(field_type.object, {}) if field_type is not None else {}
+        extra = frozenset({"value", *fields})
         lead = pattern(m["lead"][1], "search lead", extra)
         unasked = (
             pattern(m["lead_unasked"][1], "search lead_unasked", extra)
@@ -551,7 +592,7 @@ class PolicyFile:
             kind=kind,
             lead=lead,
             lead_unasked=unasked,
-            kinds=tuple(k for k in request_kinds if k),
+            kinds=tuple(k for k in applies if k),
             values=tuple(values),
             generator=generator,
             when=when,
@@ -562,7 +603,24 @@ class PolicyFile:
         )
 
 
+def _quiet(code: str, message: str, line: int, col: int, hint: str = "") -> None:
+    """Reports nothing: the path is checked (and reported) elsewhere."""
+
+
 # --------------------------------------------------------------------------- values
+
+
+def read_escalation(doc: Doc, node: Node, what: str) -> Escalation | None:
+    """``{contact: ..., may_approve: a_fact}`` (a pack's, a section's or a rule's)."""
+    m = doc.mapping(node, what, required=("contact",), optional=("may_approve",))
+    if m is None or "contact" not in m:
+        return None
+    contact = doc.text(m["contact"][1], f"{what}.contact")
+    may_approve = doc.optional(m, "may_approve", doc.text, "", f"{what}.may_approve")
+    if contact is None or may_approve is None:
+        return None
+    where = doc.loc(m["may_approve"][1]) if "may_approve" in m else doc.loc(node)
+    return Escalation(" ".join(contact.split()), may_approve, where)
 
 
 def read_outcome(doc: Doc, node: Node, what: str) -> Outcome | None:

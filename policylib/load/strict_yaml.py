@@ -29,7 +29,7 @@ both feed the same composer. Nothing here knows about rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from yaml.events import (
     AliasEvent,
@@ -40,7 +40,7 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode as _YamlScalar
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader as _PyReaderBase
 from yaml.resolver import Resolver
@@ -56,9 +56,13 @@ __all__ = [
     "TAG",
     "TAG_WORDS",
     "TIMESTAMP",
+    "MappingNode",
+    "Node",
     "PyReader",
     "Reader",
     "RefusedNode",
+    "ScalarNode",
+    "SequenceNode",
     "StrictComposer",
     "describe",
     "quote_hint",
@@ -87,6 +91,93 @@ TAG_WORDS = {
 
 MAX_DEPTH = 64
 """Collections nested deeper than this are refused (``nesting-too-deep``), not composed."""
+
+
+class Mark(NamedTuple):
+    """A 0-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+_COLUMNS = 1 << 24
+
+
+class Node:
+    """A composed YAML node: its tag, value and where it starts and ends.
+
+    PyYAML's nodes carry a ``__dict__`` and two mark objects each; a 10,000-rule pack is
+    hundreds of thousands of nodes while it loads, and every garbage collection walks
+    each of those objects. These keep their positions as two integers instead.
+    """
+
+    __slots__ = ("_end", "_start", "tag", "value")
+
+    def __init__(self, tag: str, value: Any, start_mark: Any, end_mark: Any) -> None:
+        self.tag = tag
+        self.value = value
+        self._start = start_mark.line * _COLUMNS + start_mark.column
+        self._end = 0 if end_mark is None else end_mark.line * _COLUMNS + end_mark.column
+
+    @property
+    def start_mark(self) -> Mark:
+        return Mark(*divmod(self._start, _COLUMNS))
+
+    @property
+    def end_mark(self) -> Mark:
+        return Mark(*divmod(self._end, _COLUMNS))
+
+    @end_mark.setter
+    def end_mark(self, mark: Any) -> None:
+        self._end = mark.line * _COLUMNS + mark.column
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tag={self.tag!r}, value={self.value!r})"
+
+
+class ScalarNode(Node):
+    """Text as written, with its quoting style ('' for plain, '"', "'", '|' or '>')."""
+
+    __slots__ = ("style",)
+
+    def __init__(
+        self, tag: str, value: str, start_mark: Any, end_mark: Any, style: str | None = None
+    ) -> None:
+        super().__init__(tag, value, start_mark, end_mark)
+        self.style = style
+
+
+class SequenceNode(Node):
+    """A list: ``value`` is its nodes."""
+
+    __slots__ = ("flow_style",)
+
+    value: list[Node]
+
+    def __init__(
+        self, tag: str, value: list[Node], start_mark: Any, end_mark: Any, flow_style: Any = None
+    ) -> None:
+        super().__init__(tag, value, start_mark, end_mark)
+        self.flow_style = flow_style
+
+
+class MappingNode(Node):
+    """A mapping: ``value`` is its (key, value) node pairs, in file order."""
+
+    __slots__ = ("flow_style",)
+
+    value: list[tuple[Node, Node]]
+
+    def __init__(
+        self,
+        tag: str,
+        value: list[tuple[Node, Node]],
+        start_mark: Any,
+        end_mark: Any,
+        flow_style: Any = None,
+    ) -> None:
+        super().__init__(tag, value, start_mark, end_mark)
+        self.flow_style = flow_style
 
 
 class RefusedNode(ScalarNode):
@@ -139,7 +230,7 @@ class StrictComposer:
         key = (value, implicit)
         found = self._memo.get(key)
         if found is None:
-            found = self.resolve(ScalarNode, value, implicit)
+            found = self.resolve(_YamlScalar, value, implicit)
             if len(value) < 40:
                 self._memo[key] = found
         return ScalarNode(found, value, event.start_mark, event.end_mark, event.style)
@@ -235,7 +326,7 @@ class PyReader(StrictComposer, _PyReaderBase, _PyScanner, _PyParser, Resolver):
 try:
     from yaml._yaml import CParser as _CParser
 
-    class CReader(StrictComposer, _CParser, Resolver):
+    class CReader(StrictComposer, _CParser, Resolver):  # type: ignore[misc]  # our nodes
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             Resolver.__init__(self)

@@ -15,11 +15,11 @@ from typing import Protocol
 
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
-from yaml.nodes import Node, ScalarNode
 
 from policylib.lang.nodes import Loc, Message
 from policylib.load.problems import suggest
 from policylib.load.reader import spot_in
+from policylib.load.strict_yaml import Node, ScalarNode
 
 __all__ = ["Report", "read_messages", "read_pattern"]
 

@@ -16,7 +16,7 @@
             field: end
     fields:                     # the store's fields on the base request's objects
       customer:
-        tier: {type: enum, values: {standard: No membership, plus: Hearth Plus}, default: standard}
+        level: {type: enum, values: {basic: No membership, member: A member}, default: basic}
       item:
         condition: {type: enum, values: [unopened, opened, used, damaged]}
     checks:                     # across fields of the whole request
@@ -35,14 +35,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
-
 from policylib.lang import types as t
 from policylib.lang.expr import Env, Function, Root, Scope
 from policylib.lang.nodes import Check, FieldDef, Kind, ObjectDef, Vocabulary
 from policylib.lang.types import Type
 from policylib.load.problems import one_of, suggest
 from policylib.load.reader import Doc, Entries
+from policylib.load.strict_yaml import MappingNode, Node, ScalarNode
 from policylib.request.base import BASE_TYPES
 from policylib.request.build import object_types
 
@@ -352,7 +351,7 @@ class _Reader:
     def _value(self, value: str, node: Node, out: dict[str, str], meaning: str) -> None:
         if not _NAME.match(value):
             self.doc.problem(
-                "bad-id", f"value '{value}' must be lowercase_words, like store_credit", node
+                "bad-id", f"value '{value}' must be lowercase_words, like gift_card", node
             )
         elif value in out:
             self.doc.problem("duplicate-key", f"'{value}' is listed twice", node)
