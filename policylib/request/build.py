@@ -146,7 +146,7 @@ class _Builder:
     def _kind_field(self) -> Any:
         kinds = self.vocabulary.kinds
         described = "; ".join(
-            f"{name}: {kind.description}" if kind.description else name
+            f"{name}: {_clause(kind.description)}" if kind.description else name
             for name, kind in kinds.items()
         )
         annotation = Literal[tuple(kinds)] if kinds else str
@@ -161,8 +161,10 @@ class _Builder:
         annotation = self._annotation(f)
         description = f.description
         if f.value_descriptions:
-            values = "; ".join(f"{v}: {d}" for v, d in f.value_descriptions.items())
-            description = f"{description} Values: {values}." if description else values
+            values = "; ".join(
+                f"{v}: {_clause(d)}" if d else v for v, d in f.value_descriptions.items()
+            )
+            description = f"{description} Values: {values}." if description else f"{values}."
         if f.required:
             return (annotation, Field(description=description or None))
         if f.default is not None:
@@ -277,3 +279,9 @@ def _now(env: Env) -> Any:
 
 def _today(env: Env) -> Any:
     return env.today
+
+
+def _clause(text: str) -> str:
+    """A description as a clause of a list ("a: Faulty; b: Damaged."), its own full stop
+    dropped so the list punctuates once."""
+    return text.strip().rstrip(".")

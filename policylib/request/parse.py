@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from policylib.errors import Problem, RequestError, shorten
 from policylib.request.base import MAX_ITEMS, Request, events_after, request_problems
 
-__all__ = ["MAX_DEPTH", "MAX_REQUEST_BYTES", "parse_request"]
+__all__ = ["MAX_DEPTH", "MAX_REQUEST_BYTES", "parse_request", "translate_error"]
 
 MAX_REQUEST_BYTES = 64 * 1024
 """Requests larger than this (JSON text, or a dict of about that size) are refused unread."""
@@ -54,50 +54,65 @@ def _path(parts: tuple[int | str, ...]) -> str:
     return path or "(request)"
 
 
-def _measure(data: Mapping[Any, Any]) -> list[Problem]:
-    """Size and shape checks on a raw request, before any field is validated.
-
-    Walks the input once, without recursion: nesting deeper than ``MAX_DEPTH``, more than
-    ``MAX_ITEMS`` items, or about ``MAX_REQUEST_BYTES`` of content (the size its JSON would
-    have) are refused here, so a huge or hostile dict costs no more than a JSON text.
-    """
-    for key in ("items",):
-        value = data.get(key)
-        if isinstance(value, list) and len(value) > MAX_ITEMS:
-            return [_count_problem(key, len(value))]
+def _counts(data: Mapping[Any, Any]) -> list[Problem]:
+    """More than ``MAX_ITEMS`` items, refused before any item is validated."""
+    items = data.get("items")
+    if type(items) is list and len(items) > MAX_ITEMS:
+        return [_count_problem("items", len(items))]
     order = data.get("order")
-    if isinstance(order, Mapping):
-        value = order.get("items")
-        if isinstance(value, list) and len(value) > MAX_ITEMS:
-            return [_count_problem("order.items", len(value))]
+    if type(order) is dict:
+        items = order.get("items")
+        if type(items) is list and len(items) > MAX_ITEMS:
+            return [_count_problem("order.items", len(items))]
+    return []
+
+
+def _measure(data: Mapping[Any, Any]) -> list[Problem]:
+    """Size and shape checks on a raw dict request, before any field is validated.
+
+    Walks the input once, without recursion: nesting deeper than ``MAX_DEPTH`` or about
+    ``MAX_REQUEST_BYTES`` of content (the size its JSON would have) are refused here, so a
+    huge or hostile dict costs no more than a JSON text (whose size is capped as text).
+    """
     budget = MAX_REQUEST_BYTES
-    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        value, depth, where = stack.pop()
-        if isinstance(value, str):
+        value, depth = pop()
+        kind = type(value)
+        if kind is str:
             budget -= len(value) + 3
-        elif isinstance(value, Mapping):
+        elif kind is dict or kind is list or kind is tuple or isinstance(value, Mapping):
             if depth > MAX_DEPTH:
-                return [_deep_problem(where)]
-            budget -= 2
-            for key, child in value.items():
-                budget -= len(key) + 4 if isinstance(key, str) else 8
-                if isinstance(child, (Mapping, list, tuple, str)):
-                    stack.append((child, depth + 1, f"{where}.{key}" if where else str(key)))
-                else:
-                    budget -= 8
-        elif isinstance(value, (list, tuple)):
-            if depth > MAX_DEPTH:
-                return [_deep_problem(where)]
-            budget -= 2 + len(value)
-            for index, child in enumerate(value):
-                if isinstance(child, (Mapping, list, tuple, str)):
-                    stack.append((child, depth + 1, f"{where}[{index}]"))
-                else:
-                    budget -= 8
+                return [_deep_problem(_deep_path(data))]
+            children = value.values() if isinstance(value, Mapping) else value
+            budget -= 2 + len(value) * 8
+            if isinstance(value, Mapping):
+                budget -= sum(len(k) if type(k) is str else 8 for k in value)
+            for child in children:
+                if type(child) in _CONTAINERS or isinstance(child, Mapping):
+                    push((child, depth + 1))
         if budget < 0:
             return [Problem("too-large", "request too large", "(request)")]
     return []
+
+
+_CONTAINERS = frozenset({str, dict, list, tuple})
+
+
+def _deep_path(data: Any) -> str:
+    """The path to the first spot nested deeper than ``MAX_DEPTH`` (found again, rarely)."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, Mapping | list | tuple):
+            if depth > MAX_DEPTH:
+                return where
+            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, child in pairs:
+                step = f"[{key}]" if isinstance(key, int) else (f".{key}" if where else str(key))
+                stack.append((child, depth + 1, where + step))
+    return ""
 
 
 def _count_problem(where: str, count: int) -> Problem:
@@ -156,7 +171,7 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _translate(error: Mapping[str, Any], model: type[BaseModel]) -> Problem:
+def translate_error(error: Mapping[str, Any], model: type[BaseModel]) -> Problem:
     """A pydantic error in policylib's words, with a stable code."""
     kind = str(error.get("type", ""))
     parts = tuple(error.get("loc", ()))
@@ -165,7 +180,7 @@ def _translate(error: Mapping[str, Any], model: type[BaseModel]) -> Problem:
     received = "" if kind == "missing" else shorten(error.get("input"))
     hint = ""
     if "-" in kind:  # raised by policylib's own validators, already in its words
-        if kind == "failed-check" and ctx.get("field"):  # a pack's check names its field
+        if ctx.get("field"):  # a check on an object names the field it is about
             where = f"{where}.{ctx['field']}" if where != "(request)" else str(ctx["field"])
             received = ""
         return Problem(kind, str(error.get("msg", "not a valid value")), where, value=received)
@@ -176,7 +191,10 @@ def _translate(error: Mapping[str, Any], model: type[BaseModel]) -> Problem:
         names = _fields_at(model, parts)
         last = str(parts[-1])[:64] if parts else ""
         close = difflib.get_close_matches(last, names, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"fields here: {', '.join(names)}"
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        else:
+            hint = f"fields here: {', '.join(names)}" if names else "this object has no fields"
     elif kind in ("literal_error", "enum"):
         code = "unknown-enum-value"
         expected = str(ctx.get("expected", ""))
@@ -232,7 +250,7 @@ def parse_request(
             and the value received.
     """
     if isinstance(data, model):
-        return data
+        return _checked(data, zone)
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json", exclude_none=True)
     if isinstance(data, bytes | bytearray):
@@ -245,6 +263,7 @@ def parse_request(
                 "the request is not UTF-8 text",
                 [Problem("invalid-json", "not UTF-8 text", "(request)")],
             ) from None
+    text = isinstance(data, str)
     if isinstance(data, str):
         # Every character is at least one byte: only a text near the limit is encoded.
         if len(data) > MAX_REQUEST_BYTES or (
@@ -257,19 +276,25 @@ def parse_request(
             "a request must be a JSON object (a dict)",
             [Problem("not-an-object", "expected an object", "(request)", value=shorten(data))],
         )
-    measured = _measure(data)
+    # A JSON text is already capped by its length; a dict is measured as its JSON would be.
+    measured = _counts(data) or ([] if text else _measure(data))
     if measured:
         raise RequestError(measured[0].message, measured)
     try:
         request = model.model_validate(data)
     except ValidationError as exc:
         crossed = request_problems(data, model.kinds)  # with their fields, whatever else fails
-        said = {p.message for p in crossed}
-        problems = [_translate(err, model) for err in exc.errors(include_url=False)]
-        problems = [p for p in problems if not (p.where == "(request)" and p.message in said)]
+        said = {(p.where, p.message) for p in crossed}
+        problems = [translate_error(err, model) for err in exc.errors(include_url=False)]
+        problems = [p for p in problems if (p.where, p.message) not in said]
         raise _invalid([*problems, *crossed]) from None
     except RecursionError:  # pragma: no cover - _measure caps nesting far below the stack
         raise RequestError("the request is nested too deeply") from None
+    return _checked(request, zone)
+
+
+def _checked(request: Request, zone: tzinfo | None) -> Request:
+    """The request, unless its order or subscription lies after its own ``requested_at``."""
     if request.requested_at is not None:
         late = events_after(request, request.requested_at, zone)
         if late:

@@ -140,6 +140,15 @@ def _calendar_date(year: str, month: str, day: str) -> date:
 
 
 def _date_time(match: re.Match[str]) -> datetime:
+    fraction, zone = match[7], match[8]
+    if fraction is None and zone not in ("Z", "z"):  # the common shape: C speed
+        try:
+            moment = datetime.fromisoformat(match[0])
+        except ValueError:
+            pass  # say exactly what is wrong below
+        else:
+            _plausible(moment)
+            return moment
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     found = _calendar_date(year, month, day)
     if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
@@ -167,12 +176,14 @@ def _parse_moment(value: object) -> datetime | date:
         return value
     if not isinstance(value, str):
         raise refuse("wrong-type", "expected a date-time text like 2026-11-20T15:00:00-05:00")
-    day = _DATE_TEXT.fullmatch(value)
-    if day is not None:
-        return _calendar_date(*day.groups())
-    moment = _DATETIME_TEXT.fullmatch(value)
-    if moment is not None:
-        return _date_time(moment)
+    if len(value) > 10:
+        moment = _DATETIME_TEXT.fullmatch(value)
+        if moment is not None:
+            return _date_time(moment)
+    else:
+        day = _DATE_TEXT.fullmatch(value)
+        if day is not None:
+            return _calendar_date(*day.groups())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", value):
         raise refuse(
             "bad-format",
@@ -249,6 +260,7 @@ Clock = Annotated[
 
 
 _NEUTRAL = {"Cc": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": ""}
+_MARKUP = re.compile(r"[{}<>]")
 
 
 def _plain_name(value: str) -> str:
@@ -261,7 +273,7 @@ def _plain_name(value: str) -> str:
     if not value.isprintable():
         value = "".join(_NEUTRAL.get(unicodedata.category(ch), ch) for ch in value)
         value = " ".join(value.split())
-    if any(ch in value for ch in "{}<>"):
+    if _MARKUP.search(value):
         raise refuse("bad-format", "a name cannot contain braces or angle brackets")
     if not value:
         raise refuse("too-short", "a name needs at least one visible letter or digit")
@@ -310,7 +322,7 @@ def _tag(value: str) -> str:
         raise refuse(
             "bad-format",
             "use lowercase letters, digits and underscores, starting with a letter "
-            "(like bath or custom_made)",
+            "(like kitchen or gift_wrap)",
         )
     return value
 
