@@ -4,8 +4,8 @@ Compilation (once per pack):
 
 * rules are grouped by request kind and sorted by precedence: priority (high first), then
   specificity (more comparisons first), then load order;
-* within a kind, the equality fact that most rules test at top level (``item_category:
-  electronics``) becomes an index: for each of its values the candidate list is precomputed,
+* within a kind, the equality fact that most rules test at top level (``product_line:
+  outdoor``) becomes an index: for each of its values the candidate list is precomputed,
   so a request only visits the rules that can possibly hold for it;
 * each condition becomes a small closure; a flat ``all`` of comparisons (the common case) is
   kept as a tuple and tested inline.

@@ -1,7 +1,7 @@
 """An optional evaluation backend on durable_rules (the Rete engine), fenced in on every side.
 
 This is the only module that imports ``durable_rules``; it does so lazily, inside functions,
-so ``import policylib._durable`` works on interpreters where durable_rules is absent
+so ``import policylib.engine.durable`` works on interpreters where durable_rules is absent
 (it does not build on Python 3.13). ``DurableEngine(pack)`` then raises ``BackendError``.
 
 What durable does here, and what it does not
@@ -70,7 +70,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -199,8 +199,8 @@ class _Codec:
             self.kind = "code"
         elif self.type == "boolean":
             self.kind = "bool"
-        elif self.type == "date":
-            self.kind = "date"
+        elif self.type in ("date", "datetime", "time"):
+            self.kind = self.type
         else:
             self.kind = "number"
         consts = [c for c in constants if self.accepts(c)]  # the rest refuse their rule
@@ -223,6 +223,10 @@ class _Codec:
             return isinstance(value, str)
         if self.kind == "date":
             return isinstance(value, date) and not isinstance(value, datetime)
+        if self.kind == "datetime":
+            return isinstance(value, datetime) and value.tzinfo is not None
+        if self.kind == "time":
+            return isinstance(value, time)
         if isinstance(value, bool):
             return False
         if self.type == "integer":
@@ -235,8 +239,8 @@ class _Codec:
             return int(value)
         if self.kind == "code":
             return self.codes[value]
-        if self.kind == "date":
-            return int(value.toordinal())
+        if self.kind in ("date", "datetime", "time"):
+            return _instant(value)
         scaled = Fraction(value) * self.scale
         if scaled.denominator != 1 or abs(scaled) >= _LIMIT:
             raise ValueError(f"{value} cannot be compared exactly")
@@ -250,9 +254,9 @@ class _Codec:
         elif self.kind == "code":
             if isinstance(value, str):
                 return self.codes.get(value, -1)
-        elif self.kind == "date":
-            if isinstance(value, date) and not isinstance(value, datetime):
-                return int(value.toordinal())
+        elif self.kind in ("date", "datetime", "time"):
+            if self.accepts(value):
+                return _instant(value)
         elif not isinstance(value, bool) and isinstance(value, (int, Decimal, float)):
             return self._number(value)
         raise BackendError(
@@ -276,6 +280,21 @@ class _Codec:
             return int(scaled)
         # Strictly between two consecutive integers, as the value is between two constants.
         return floor(scaled) + 0.5
+
+
+def _instant(value: date | datetime | time) -> int:
+    """A date (its day number), an aware moment (microseconds since 1970 UTC) or a clock
+    time (microseconds since midnight) as an integer that orders like the value."""
+    if isinstance(value, datetime):
+        return (value - _EPOCH) // timedelta(microseconds=1)
+    if isinstance(value, time):
+        return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + (
+            value.microsecond
+        )
+    return int(value.toordinal())
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 # --------------------------------------------------------------------------- compiling rules
