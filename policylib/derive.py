@@ -72,7 +72,8 @@ def _wrapped(fact: FactDef, quantum: Decimal, own: frozenset[str]) -> Run:
             if value is None:
                 return None
             amount = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-            return None if amount < 0 else amount
+            # never negative; and -0.00 (from 0 * -1) is plain zero, not "-$0.00"
+            return None if amount < 0 else abs(amount)
 
         run = money
     if own and _calls(fact, own):
