@@ -33,8 +33,8 @@ import click
 
 from policylib import __version__
 from policylib.errors import PolicyError, Problem, RuleError
-from policylib.model import MAX_REQUEST_BYTES
 from policylib.policy import Policy, load_policy
+from policylib.request.parse import MAX_REQUEST_BYTES
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -309,10 +309,8 @@ def demo(rules: str | None, audience: str, now: datetime) -> None:
 )
 def publish(directory: str | None, format_: str, output: str | None) -> None:
     """Generate the customer-facing policy page from a rule pack (default: bundled)."""
-    from policylib.publish import render_policy_page
-
     policy = _load(directory)
-    page = render_policy_page(policy.pack, format="html" if format_ == "html" else "markdown")
+    page = policy.publish(format="html" if format_ == "html" else "markdown")
     if output is None:
         click.echo(page, nl=False)
         return

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from policylib.calendar import StoreCalendar
@@ -43,6 +43,7 @@ from policylib.output.decision import (
     Format,
     Question,
     Reason,
+    built,
 )
 from policylib.render.page import PageFormat, render_policy_page
 from policylib.render.texts import TextRenderer
@@ -129,6 +130,11 @@ class Policy:
         }
         objects = object_types(pack.vocabulary)
         self._answers = {name: _answers(fact, objects) for name, fact in pack.facts.items()}
+        self._supplies = {
+            name: (fact.field,) if fact.field else _leaf_paths(name, pack)
+            for name, fact in pack.facts.items()
+            if fact.known_by == "store"
+        }
 
     def __repr__(self) -> str:
         return (
@@ -171,7 +177,9 @@ class Policy:
         """Only the outcome: the fast path (no trace, no texts, no alternatives)."""
         req = parse_request(request, self.request_model, zone=self.zone)
         clock = self._clock(req, now)
-        outcomes = [self._asked(self._verdict(sub, clock)[0]).outcome for sub in self._split(req)]
+        outcomes = [
+            self._asked(self._verdict(sub, clock)[0], sub).outcome for sub in self._split(req)
+        ]
         return _combine_outcomes(outcomes)
 
     def render(
@@ -193,29 +201,21 @@ class Policy:
         decided: it would count negative days.
         """
         moment = req.requested_at
-        if moment is not None:
-            clock = (
-                moment
-                if isinstance(moment, datetime)
-                else datetime.combine(moment, time(0), tzinfo=self.zone)
-            )
-            late = events_after(req, moment, self.zone)
+        if moment is not None:  # parse_request has checked the events against it
+            if isinstance(moment, datetime):
+                return moment
+            return datetime.combine(moment, time(0), tzinfo=self.zone)
+        if now is None:
+            clock = datetime.now(self.zone)
+        elif isinstance(now, datetime) and now.utcoffset() is not None:
+            clock = now
         else:
-            if now is None:
-                clock = datetime.now(self.zone)
-            elif isinstance(now, datetime) and now.utcoffset() is not None:
-                clock = now
-            else:
-                raise RequestError(
-                    "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
-                    [
-                        Problem(
-                            "wrong-type", "expected an aware datetime", "now", value=shorten(now)
-                        )
-                    ],
-                )
-            shown = f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
-            late = events_after(req, clock, self.zone, what=shown)
+            raise RequestError(
+                "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
+                [Problem("wrong-type", "expected an aware datetime", "now", value=shorten(now))],
+            )
+        shown = f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
+        late = events_after(req, clock, self.zone, what=shown)
         if late:
             raise RequestError(
                 "the request is about events after the time it is decided; check its dates "
@@ -249,7 +249,7 @@ class Policy:
         verdict = self.engine.trace(kind, facts) if traced else self.engine.decide(kind, facts)
         return verdict, facts, env
 
-    def _asked(self, verdict: Verdict) -> Verdict:
+    def _asked(self, verdict: Verdict, req: Request) -> Verdict:
         """The verdict with a question only the customer can answer first; a decision that
         waits on the store's systems alone is refused, naming what they must supply."""
         if verdict.outcome is not Outcome.NEEDS_INFO:
@@ -268,15 +268,22 @@ class Policy:
                 verdict.would_be,
                 verdict.trace,
             )
-        problems = [
-            Problem(
-                "store-fact-missing",
-                f"the store's systems must say this ({facts[f].label}) to decide the request",
-                facts[f].field or f,
-            )
-            for f in verdict.missing
-        ]
-        raise RequestError("the request lacks what only the store's systems know", problems)
+        problems: dict[str, Problem] = {}
+        for f in verdict.missing:
+            paths = self._supplies[f]
+            for path in [p for p in paths if _absent(req, p)] or paths:
+                problems.setdefault(
+                    path,
+                    Problem(
+                        "store-fact-missing",
+                        f"the store's systems must say this ({facts[f].label}) to decide "
+                        "the request",
+                        path,
+                    ),
+                )
+        raise RequestError(
+            "the request lacks what only the store's systems know", list(problems.values())
+        )
 
     def _display_names(self, verdict: Verdict) -> tuple[str, ...]:
         """The facts the texts of this verdict name, plus the facts its rules tested."""
@@ -298,7 +305,7 @@ class Policy:
     def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
         """Re-decide a changed one-item request (for the alternatives search)."""
         verdict, _, env = self._verdict(req, clock)
-        verdict = self._asked(verdict)
+        verdict = self._asked(verdict, req)
         if verdict.outcome not in GRANTING:
             return verdict, {}  # never offered, so never shown
         names = self._display_names(verdict) + self._offer_display
@@ -306,7 +313,7 @@ class Policy:
 
     def _decide_one(self, req: Request, clock: datetime) -> _Part:
         verdict, _, env = self._verdict(req, clock, traced=True)
-        verdict = self._asked(verdict)
+        verdict = self._asked(verdict, req)
         formatted = self._formatted(self._display_names(verdict), env)
         part = _Part(req, verdict, env, formatted)
         part.reasons = self._reasons(verdict, formatted)
@@ -348,7 +355,8 @@ class Policy:
 
     def _reason(self, rule: Rule | None, outcome: Outcome, text: str, why: str) -> Reason:
         # Built from the pack's own, already checked data: no validation on the hot path.
-        return Reason.model_construct(
+        return built(
+            Reason,
             rule_id=rule.id if rule else "DEFAULT",
             title=rule.title if rule else "",
             outcome=outcome,
@@ -418,7 +426,8 @@ class Policy:
         trace = [rt for part in parts for rt in part.verdict.trace or ()]
         # The escalation and its limit belong to an item that was not granted, when any.
         first = next((p for p in parts if p.verdict.outcome not in GRANTING), parts[0])
-        decision = Decision.model_construct(
+        decision = built(
+            Decision,
             outcome=outcome,
             explanation="",
             reasons=reasons,
@@ -447,7 +456,8 @@ class Policy:
                     mattered[self._labels[name]] = part.formatted.get(name, "not known")
         deciding = first.verdict.rule or next(iter(first.verdict.blocking), None)
         escalation = self.pack.escalation_for(deciding)
-        return DecisionContext.model_construct(
+        return built(
+            DecisionContext,
             customer_name=req.customer.name,
             names=_display_names(req),
             policy_url=store.policy_url or None,
@@ -522,6 +532,37 @@ def _display_names(req: Request) -> list[str]:
     if req.subscription is not None:
         names.append(req.subscription.plan)
     return names
+
+
+def _leaf_paths(name: str, pack: Pack) -> tuple[str, ...]:
+    """The request fields a fact is derived from (through the facts it reads), deepest
+    only: what an integration must fill when the fact is unknown."""
+    paths: set[str] = set()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        fact = pack.facts.get(todo.pop())
+        if fact is None or fact.name in seen:
+            continue
+        seen.add(fact.name)
+        paths |= fact.program.paths
+        todo.extend(fact.program.facts)
+    return tuple(
+        sorted(p for p in paths if not any(q.startswith((p + ".", p + "[")) for q in paths))
+    )
+
+
+def _absent(req: Request, path: str) -> bool:
+    """Whether the request leaves ``path`` (``order.items[].condition``) unsaid anywhere."""
+    values: list[Any] = [req]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        name = part[:-2] if many else part
+        found = [getattr(v, name, None) for v in values]
+        if any(f is None for f in found):
+            return True
+        values = [e for f in found for e in cast("list[Any]", f)] if many else found
+    return False
 
 
 def _known(names: Sequence[str], pack: Pack) -> tuple[str, ...]:

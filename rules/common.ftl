@@ -70,6 +70,12 @@ no-offers = If you think we've missed something, just reply and we'll take anoth
 
 policy-link-general = You can read our full policy here:
 
+## For our agents
+
+agent-may-approve =
+    You may offer a supervisor review; the supervisor may approve a goodwill gesture of
+    up to { $limit }.
+
 ## The request kinds, as the policy page names them ("Applies to returns and exchanges")
 
 kind-return = returns

@@ -30,6 +30,7 @@ PHRASES: Mapping[str, tuple[str, ...]] = {
     "no-offers": (),
     "policy-link": ("policy_section",),
     "policy-link-general": (),
+    "agent-may-approve": ("escalation_contact", "limit"),
     "partial-mixed": (),
 }
 """Phrase id -> the values (beside declared facts) its text may name."""

@@ -29,6 +29,7 @@ from typing import Literal
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
+from policylib.errors import PolicyError
 from policylib.lang.nodes import (
     All,
     Any_,
@@ -80,14 +81,14 @@ def render_policy_page(
         precedence (higher priority first), so the page reads in the order rules apply.
 
     Raises:
-        ValueError: ``format`` is neither ``"markdown"`` nor ``"html"``.
+        PolicyError: ``format`` is neither ``"markdown"`` nor ``"html"``.
     """
     page = _build_page(pack, renderer or TextRenderer(pack))
     if format == "markdown":
         return _to_markdown(page)
     if format == "html":
         return _to_html(page)
-    raise ValueError(f"unknown page format {format!r}; use 'markdown' or 'html'")
+    raise PolicyError(f"unknown page format {format!r}; use 'markdown' or 'html'")
 
 
 # --------------------------------------------------------------------------- page model
@@ -401,8 +402,13 @@ class _Words:
         return " ".join(out.split())
 
     def neutral(self, name: str) -> str:
-        """Words standing for a fact's value on a page read by every customer."""
+        """Words standing for a fact's value on a page read by every customer: the value
+        itself when it is the same for everyone (a fee set in the pack), else its label."""
         definition = self.pack.facts.get(name)
+        if definition is not None and definition.program.constant:
+            value = definition.program.value
+            if value is not None:
+                return self.format(name, value)
         label = definition.label if definition is not None else name.replace("_", " ")
         return _subject(" ".join(label.split()))
 

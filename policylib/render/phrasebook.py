@@ -217,10 +217,12 @@ def cap(text: str, limit: int) -> str:
 
 @functools.cache
 def library_phrases(language: str) -> dict[str, str]:
-    """policylib's own connecting words for a language (id -> Fluent source), or {}."""
-    found = importlib.resources.files("policylib.render") / "locales" / f"{language}.ftl"
+    """policylib's own connecting words for a language (id -> Fluent source); English
+    for a language policylib has no words of its own in (a pack's messages go on top)."""
+    folder = importlib.resources.files("policylib.render") / "locales"
+    found = folder / f"{language}.ftl"
     if not found.is_file():
-        return {}
+        found = folder / "en.ftl"
     return _phrase_sources(found.read_text(encoding="utf-8"))
 
 

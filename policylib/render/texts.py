@@ -115,6 +115,8 @@ def _typed(value: Any, kind: str) -> Any:
             return Decimal(value)
         if kind == "integer":
             return int(value)
+        if kind == "time":
+            return time.fromisoformat(value)
     except (ValueError, ArithmeticError):
         return value
     return value

@@ -8,6 +8,7 @@ a customer typed is inserted as it is, never parsed.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from datetime import date, time
 from decimal import Decimal
@@ -44,8 +45,29 @@ def format_money(value: Decimal, currency: str, locale: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def format_day(value: date, locale: str, with_year: bool) -> str:
-    pattern = "EEEE, MMMM d, y" if with_year else "EEEE, MMMM d"
+    """A day as the locale writes it in full: "Tuesday, December 1" (en), "Dienstag,
+    1. Dezember" (de), from the locale's own pattern for that skeleton."""
+    pattern = _day_pattern(locale, with_year)
     return str(babel.dates.format_date(value, pattern, locale=babel_locale(locale)))
+
+
+@functools.lru_cache(maxsize=64)
+def _day_pattern(locale: str, with_year: bool) -> str:
+    """The locale's pattern for a weekday, day and month (and year), with the weekday and
+    month written out in full, as CLDR's skeleton matching widens them."""
+    found = babel_locale(locale)
+    skeletons = found.datetime_skeletons
+    key = babel.dates.match_skeleton("yMMMMEEEEd" if with_year else "MMMMEEEEd", skeletons)
+    if key is None:
+        return "EEEE, MMMM d, y" if with_year else "EEEE, MMMM d"
+    found_pattern = skeletons[key]
+    pattern = str(getattr(found_pattern, "pattern", found_pattern))
+    parts = pattern.split("'")  # odd parts are quoted literals: left as they are
+    for index in range(0, len(parts), 2):
+        widened = re.sub(r"(?<![Ec])[Ec]{1,3}(?![Ec])", "EEEE", parts[index])
+        # a month written as text (MMM) is written out; a numeric one (M) stays a number
+        parts[index] = re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", widened)
+    return "'".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -300,7 +300,7 @@ def _overlaps(title: str, sentence: str) -> bool:
 
 
 def _plain_title(title: str) -> bool:
-    """A rule title that reads as a clause ("opened hygiene items cannot be returned")."""
+    """A rule title that reads as a clause ("opened food items cannot be returned")."""
     return (
         len(title.split()) >= 3
         and not re.search(r"[:;(\[\u2014\u2013/]|\b[A-Z]{2,}-?\d", title)
@@ -419,6 +419,7 @@ def _shown_traces(decision: Decision) -> list[RuleTrace]:
 
 
 def _agent(decision: Decision, voice: Voice) -> list[Block]:
+    book = voice.book
     ctx = decision.context
     outcome = _outcome(decision).replace("_", " ")
     kind = _kind(ctx).replace("_", " ")
@@ -479,12 +480,8 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
         blocks.append(ul(alts))
     limits: list[list[Run | str]] = []
     if ctx.agent_may_approve:
-        limits.append(
-            [
-                "You may offer a supervisor review; the supervisor may approve a goodwill "
-                f"gesture of up to {ctx.agent_may_approve}."
-            ]
-        )
+        args = {"escalation_contact": ctx.escalation_contact, "limit": ctx.agent_may_approve}
+        limits.append([book.get("agent-may-approve", args)])
     if ctx.escalation_contact:
         limits.append([f"To escalate, pass the case to {ctx.escalation_contact}."])
     if limits:

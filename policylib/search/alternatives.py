@@ -9,7 +9,7 @@ The search, for one request (one item, or the whole order for non-item kinds):
 1. **Declared offers** of the deciding rule, in the order the rule lists them. An offer
    with a ``change`` is applied to the request and re-checked; it is kept only when the
    re-check is granted (or partial), with the granting rule's id and ``verified=True``. An
-   offer without a change is a *path* (supervisor review, refusing a delivery ...) and is
+   offer without a change is a *path* (a review by a person, refusing a delivery ...) and is
    kept as it is. A change may only touch what the customer chooses (the vocabulary's
    ``choices``).
 2. **Counterfactuals** along the axes the pack declares (``alternatives.search``): another
@@ -18,7 +18,7 @@ The search, for one request (one item, or the whole order for non-item kinds):
    could still decide differently, and only with the values the axis declares.
 3. **Ranking** by the pack's offer ranks, stable, deduplicated by (item, kind, change).
 4. **A way forward**: a denial (or escalation, or the pack default) that found nothing
-   else gets the pack's fallback (a supervisor review, say).
+   else gets the pack's fallback (a review by a person, say).
 
 ``needs_info`` gets no alternatives (the question comes first). A granted request only
 carries what its rule declares (a retention offer after a cancellation), never the thing
@@ -39,7 +39,7 @@ from policylib.engine.protocol import Verdict
 from policylib.errors import PolicyError
 from policylib.lang.expr import Program
 from policylib.lang.nodes import GRANTING, Axis, Message, Outcome, Pack, facts_read
-from policylib.output.decision import Alternative
+from policylib.output.decision import Alternative, built
 from policylib.request.base import Request
 from policylib.request.scalars import clock_text
 
@@ -126,7 +126,9 @@ class Search:
         if rule is not None:
             for offer in rule.offers:
                 if not offer.change:
-                    found.append(Alternative(kind=offer.kind, text=fill(offer.text, formatted)))
+                    found.append(
+                        built(Alternative, kind=offer.kind, text=fill(offer.text, formatted))
+                    )
                     continue
                 result = tries.declared(offer.change)
                 if result is None:
@@ -154,7 +156,7 @@ class Search:
         fallback = self.alternatives.fallback
         if not ranked and outcome in _NOT_GRANTED and fallback is not None:
             values = {**formatted, "escalation_contact": escalation_contact}
-            ranked.append(Alternative(kind=fallback.kind, text=fill(fallback.text, values)))
+            ranked.append(built(Alternative, kind=fallback.kind, text=fill(fallback.text, values)))
         return ranked
 
     # ---------------------------------------------------------------- counterfactuals
@@ -197,14 +199,16 @@ class Search:
                 if axis.skip is not None and evaluate(axis.skip, request, value) is True:
                     continue
                 offered += 1
-                yield self._candidate(axis, value, current, fill, words)
+                yield self._candidate(axis, value, current, request, fill, words)
 
     def _candidate(
-        self, axis: Axis, value: Any, current: Any, fill: Fill, words: Words
+        self, axis: Axis, value: Any, current: Any, request: Request, fill: Fill, words: Words
     ) -> _Candidate:
         pairs: list[tuple[str, object]] = [(axis.path, value)]
         change: dict[str, Any] = {axis.path: _jsonable(value)}
         for cleared in axis.clears:
+            if _at(request, cleared) is None:
+                continue  # nothing to clear: the change says only what it changes
             pairs.append((cleared, None))
             change[cleared] = None
         kind = axis.kind or str(value)
@@ -291,7 +295,8 @@ class _Tries:
 
 
 def _verified(kind: str, text: str, probed: Verdict, change: dict[str, Any]) -> Alternative:
-    return Alternative(
+    return built(
+        Alternative,
         kind=kind,
         text=text,
         rule_id=probed.rule.id if probed.rule is not None else None,

@@ -40,4 +40,9 @@ offer-for-item = For the { $item_name }: { $offer }
 no-offers = If you think we've missed something, just reply and we'll take another look.
 
 policy-link = You can read our full policy on { $policy_section } here:
+
+## The agent's view
+
+agent-may-approve =
+    You may offer a review by { $escalation_contact }, who may approve up to { $limit }.
 policy-link-general = You can read our full policy here:
