@@ -43,7 +43,9 @@ class Deriver:
 
     def env(self, request: Any, item: Any, selected: Sequence[Any], now: datetime) -> Env:
         """A fresh evaluation for one request (and the item decided, for per-item kinds)."""
-        return Env(request, item, selected, now, self.zone, self.calendar, self.programs)
+        return Env(
+            request, item, selected, now, self.zone, self.calendar, self.programs, self.quantum
+        )
 
     @staticmethod
     def derive(env: Env, names: Iterable[str]) -> dict[str, Any]:

@@ -210,6 +210,25 @@ TYPING: dict[str, tuple[list[tuple[str, t.Type]], list[tuple[str, str]]]] = {
             ("abs(n, n)", "abs() takes 1 argument, not 2"),
         ],
     ),
+    "date": (
+        [("date(n, k, n)", t.DATE)],
+        [
+            ("date(n, k)", "date() takes 3 arguments, not 2"),
+            ("date(d, k, n)", "date(): argument 1 must be a whole number, not a number"),
+        ],
+    ),
+    "year": (
+        [("year(a)", t.INTEGER), ("year(t1)", t.INTEGER)],
+        [("year(n)", f"year(): argument 1 must be {MOMENT}, not a whole number")],
+    ),
+    "month": (
+        [("month(a)", t.INTEGER), ("month(t1)", t.INTEGER)],
+        [("month(clock)", f"month(): argument 1 must be {MOMENT}, not a time of day")],
+    ),
+    "day": (
+        [("day(a)", t.INTEGER), ("day(t1)", t.INTEGER)],
+        [("day(txt)", f"day(): argument 1 must be {MOMENT}, not text")],
+    ),
     "round_money": (
         [("round_money(m)", t.MONEY), ("round_money(d)", t.MONEY), ("round_money(n)", t.MONEY)],
         [
@@ -523,6 +542,42 @@ def test_round_money_rounds_half_up_to_the_cent(amount: str, rounded: str) -> No
     got = call("round_money(d)", d=Decimal(amount))
     assert type(got) is Decimal
     assert str(got) == rounded
+
+
+def test_round_money_rounds_to_the_currency_of_the_evaluation() -> None:
+    env = Env(SimpleNamespace(d=Decimal("1234.5")), None, [], NOW, ZONE, CALENDAR, {}, Decimal(1))
+    assert compiled("round_money(d)").run(env) == Decimal("1235")  # yen have no cents
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "expected"),
+    [
+        (2026, 1, 14, date(2026, 1, 14)),
+        (2028, 2, 29, date(2028, 2, 29)),
+        (2026, 2, 29, None),
+        (2026, 13, 1, None),
+        (0, 1, 1, None),
+        (10_000, 1, 1, None),
+    ],
+)
+def test_date_builds_a_day_or_is_unknown(
+    year: int, month: int, day: int, expected: date | None
+) -> None:
+    assert call(f"date(n, k, {day})", n=year, k=month) == expected
+
+
+def test_year_month_and_day_read_a_moment_in_the_store_zone() -> None:
+    # 03:30 on January 1st in UTC is still December 31st in New York
+    moment = datetime(2027, 1, 1, 3, 30, tzinfo=timezone.utc)
+    assert [call(f"{f}(t1)", t1=moment) for f in ("year", "month", "day")] == [2026, 12, 31]
+    assert [call(f"{f}(a)", a=date(2027, 1, 1)) for f in ("year", "month", "day")] == [2027, 1, 1]
+
+
+def test_a_holiday_window_reads_as_the_policy_says() -> None:
+    # "bought Nov 1 - Dec 31: returnable until Jan 14 of the next year"
+    source = "date(year(t1) + 1, 1, 14) if month(t1) >= 11 else a"
+    bought = datetime(2026, 11, 20, 15, tzinfo=ZONE)
+    assert call(source, t1=bought, a=date(2026, 12, 20)) == date(2027, 1, 14)
 
 
 def test_round_money_of_an_integer_and_of_too_many_digits() -> None:

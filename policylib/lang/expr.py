@@ -80,6 +80,7 @@ class Env:
         "item",
         "now",
         "programs",
+        "quantum",
         "request",
         "selected",
         "today",
@@ -96,8 +97,11 @@ class Env:
         zone: tzinfo,
         calendar: Any,
         programs: Mapping[str, Run],
+        quantum: Decimal = Decimal("0.01"),
     ) -> None:
         self.request = request
+        self.quantum = quantum
+        """The currency's smallest unit (0.01 for dollars, 1 for yen)."""
         self.item = item
         self.selected = selected
         self.now = now
@@ -113,7 +117,7 @@ class Env:
         """An Env for an expression about one value alone (an object's own checks read
         its fields through ``each``): no request, no clock, no facts."""
         env = cls.__new__(cls)
-        env.each, env.values = value, {}
+        env.each, env.values, env.quantum = value, {}, Decimal("0.01")
         env.zone = None  # type: ignore[assignment]  # no store zone here
         return env
 

@@ -157,13 +157,17 @@ def _hours_between(env: Env, a: date, b: date) -> Decimal:
     return Decimal(minutes if elapsed >= timedelta(0) else -minutes) / 60
 
 
-_CENT = Decimal("0.01")
-
-
-def _round_money(amount: Decimal) -> Decimal | None:
+def _round_money(env: Env, amount: Decimal) -> Decimal | None:
     try:
-        return Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+        return Decimal(amount).quantize(env.quantum, rounding=ROUND_HALF_UP)
     except InvalidOperation:  # more digits than the decimal context holds
+        return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except (ValueError, OverflowError):  # February 30th, year 0: no such day
         return None
 
 
@@ -300,11 +304,40 @@ def _builtins() -> dict[str, Function]:
                 abs,
                 doc="A number without its sign.",
             ),
-            P(
+            F(
                 "round_money",
                 _fixed([["money", "decimal"]], t.MONEY),
                 _round_money,
-                doc="An amount rounded half up to the cent.",
+                context=True,
+                doc="An amount rounded half up to the currency's smallest unit (the cent).",
+            ),
+            P(
+                "date",
+                _fixed([["integer"], ["integer"], ["integer"]], t.DATE),
+                _date,
+                arity=(3, 3),
+                doc="The date of a year, month and day (unknown when there is no such day).",
+            ),
+            F(
+                "year",
+                _fixed([moment], t.INTEGER),
+                lambda env, d: _local_date(env, d).year,
+                context=True,
+                doc="The year of a date (of a moment, in the store's time zone).",
+            ),
+            F(
+                "month",
+                _fixed([moment], t.INTEGER),
+                lambda env, d: _local_date(env, d).month,
+                context=True,
+                doc="The month of a date, 1 to 12 (of a moment, in the store's time zone).",
+            ),
+            F(
+                "day",
+                _fixed([moment], t.INTEGER),
+                lambda env, d: _local_date(env, d).day,
+                context=True,
+                doc="The day of the month of a date, 1 to 31 (in the store's time zone).",
             ),
             P(
                 "coalesce",
