@@ -166,7 +166,7 @@ class Policy:
         """
         req = parse_request(request, self.request_model, zone=self.zone)
         clock = self._clock(req, now)
-        parts = [self._decide_one(sub, clock) for sub in self._split(req)]
+        parts = [self._decide_one(req, clock, sku) for sku in self._split(req)]
         outcome = _combine_outcomes([p.verdict.outcome for p in parts])
         if outcome is not Outcome.NEEDS_INFO:  # the question comes first; offers wait for it
             for part in parts:
@@ -178,7 +178,7 @@ class Policy:
         req = parse_request(request, self.request_model, zone=self.zone)
         clock = self._clock(req, now)
         outcomes = [
-            self._asked(self._verdict(sub, clock)[0], sub).outcome for sub in self._split(req)
+            self._asked(self._verdict(req, clock, sku)[0], req).outcome for sku in self._split(req)
         ]
         return _combine_outcomes(outcomes)
 
@@ -224,26 +224,27 @@ class Policy:
             )
         return clock
 
-    def _split(self, req: Request) -> list[Request]:
-        """One request per selected item for per-item kinds; the request itself otherwise."""
+    def _split(self, req: Request) -> list[str | None]:
+        """What is decided on its own: each selected item (its sku) of a per-item kind,
+        else the request as a whole (None). Each item is decided on the whole request,
+        so a rule still sees every item the customer selected (``items``)."""
         kind = self._kinds.get(req.kind)
         if kind is None or not kind.per_item or req.order is None:
-            return [req]
-        items = req.selected_items()
-        if len(items) <= 1:
-            return [req]
-        return [req.model_copy(update={"items": [item.sku]}) for item in items]
+            return [None]
+        return [item.sku for item in req.selected_items()] or [None]
 
-    def _env(self, req: Request, clock: datetime) -> Env:
+    def _env(self, req: Request, clock: datetime, sku: str | None) -> Env:
         kind = self._kinds.get(req.kind)
         selected = req.selected_items()
-        item = selected[0] if kind is not None and kind.per_item and selected else None
+        item = None
+        if kind is not None and kind.per_item and selected:
+            item = next((i for i in selected if i.sku == sku), selected[0])
         return self.deriver.env(req, item, selected, clock)
 
     def _verdict(
-        self, req: Request, clock: datetime, traced: bool = False
+        self, req: Request, clock: datetime, sku: str | None, traced: bool = False
     ) -> tuple[Verdict, dict[str, Any], Env]:
-        env = self._env(req, clock)
+        env = self._env(req, clock, sku)
         facts = self.deriver.derive(env, self._decide_facts.get(req.kind, ()))
         kind = req.kind
         verdict = self.engine.trace(kind, facts) if traced else self.engine.decide(kind, facts)
@@ -302,23 +303,31 @@ class Policy:
         shown = {n: facts[n] for n in names if facts.get(n) is not None}
         return self.texts.format_facts(shown, year=env.today.year)
 
-    def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
-        """Re-decide a changed one-item request (for the alternatives search)."""
-        verdict, _, env = self._verdict(req, clock)
-        verdict = self._asked(verdict, req)
-        if verdict.outcome not in GRANTING:
-            return verdict, {}  # never offered, so never shown
-        names = self._display_names(verdict) + self._offer_display
-        return verdict, self._formatted(names, env)
+    def probe(
+        self, req: Request, clock: datetime, sku: str | None = None
+    ) -> list[tuple[Verdict, dict[str, str]]]:
+        """Re-decide a changed request for the alternatives search: a verdict and its
+        formatted facts for each part decided, or the first part that is not granted
+        alone (never offered, so never shown). With ``sku``, only that item is decided."""
+        skus = [sku] if sku is not None else self._split(req)
+        parts: list[tuple[Verdict, dict[str, str]]] = []
+        for one in skus:
+            verdict, _, env = self._verdict(req, clock, one)
+            verdict = self._asked(verdict, req)
+            if verdict.outcome not in GRANTING:
+                return [(verdict, {})]
+            names = self._display_names(verdict) + self._offer_display
+            parts.append((verdict, self._formatted(names, env)))
+        return parts
 
-    def _decide_one(self, req: Request, clock: datetime) -> _Part:
-        verdict, _, env = self._verdict(req, clock, traced=True)
+    def _decide_one(self, req: Request, clock: datetime, sku: str | None) -> _Part:
+        verdict, _, env = self._verdict(req, clock, sku, traced=True)
         verdict = self._asked(verdict, req)
         formatted = self._formatted(self._display_names(verdict), env)
-        part = _Part(req, verdict, env, formatted)
+        part = _Part(req, sku, verdict, env, formatted)
         part.reasons = self._reasons(verdict, formatted)
         if verdict.outcome is Outcome.NEEDS_INFO:
-            part.questions = [self._question(req, verdict, formatted)]
+            part.questions = [self._question(env, verdict, formatted)]
         return part
 
     def _add_alternatives(self, part: _Part, clock: datetime, *, labelled: bool) -> None:
@@ -327,20 +336,21 @@ class Policy:
             request=part.request,
             verdict=part.verdict,
             formatted=part.formatted,
-            probe=lambda changed: self.probe(changed, clock),
+            probe=lambda changed: self.probe(changed, clock, _same_item(part, changed)),
             fill=self.texts.fill,
-            evaluate=lambda program, req, value: self._run(program, req, clock, value),
+            evaluate=lambda program, req, value: self._run(program, req, clock, part.sku, value),
             words=self.texts.value,
             escalation_contact=self.pack.escalation_for(rule).contact,
         )
         if labelled:  # several items: say which one each offer is for
-            items = part.request.selected_items()
-            name = items[0].name if items else None
+            name = part.env.item.name if part.env.item is not None else None
             found = [alt.model_copy(update={"item": name}) for alt in found]
         part.alternatives = found
 
-    def _run(self, program: Program, req: Request, clock: datetime, value: Any) -> Any:
-        env = self._env(req, clock)
+    def _run(
+        self, program: Program, req: Request, clock: datetime, sku: str | None, value: Any
+    ) -> Any:
+        env = self._env(req, clock, sku)
         env.each = value
         return program.run(env)
 
@@ -391,13 +401,13 @@ class Policy:
                 return rule
         return verdict.blocking[0]
 
-    def _question(self, req: Request, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
+    def _question(self, env: Env, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
         name = verdict.missing[0]
         fact = self.pack.facts[name]
         item = None
         if "items[]" in fact.field:
-            selected = req.selected_items()
-            item = selected[0].sku if selected else None
+            decided = env.item if env.item is not None else next(iter(env.selected), None)
+            item = decided.sku if decided is not None else None
         return Question(
             fact=name,
             text=self.texts.question(fact, formatted),
@@ -473,12 +483,28 @@ class Policy:
 class _Part:
     """The decision for one item (or the whole order) before combining."""
 
-    __slots__ = ("alternatives", "env", "formatted", "questions", "reasons", "request", "verdict")
+    __slots__ = (
+        "alternatives",
+        "env",
+        "formatted",
+        "questions",
+        "reasons",
+        "request",
+        "sku",
+        "verdict",
+    )
 
     def __init__(
-        self, request: Request, verdict: Verdict, env: Env, formatted: dict[str, str]
+        self,
+        request: Request,
+        sku: str | None,
+        verdict: Verdict,
+        env: Env,
+        formatted: dict[str, str],
     ) -> None:
         self.request = request
+        self.sku = sku
+        """The item decided (per-item kinds), or None for the whole request."""
         self.verdict = verdict
         self.env = env
         self.formatted = formatted
@@ -532,6 +558,13 @@ def _display_names(req: Request) -> list[str]:
     if req.subscription is not None:
         names.append(req.subscription.plan)
     return names
+
+
+def _same_item(part: _Part, changed: Request) -> str | None:
+    """The item a change to one part is re-decided for: the part's own, unless the change
+    selects other items (return the whole kit), when every item it selects is."""
+    before = [i.sku for i in part.request.selected_items()]
+    return part.sku if [i.sku for i in changed.selected_items()] == before else None
 
 
 def _leaf_paths(name: str, pack: Pack) -> tuple[str, ...]:

@@ -140,11 +140,13 @@ class Recorded:
         self.failure: Exception | None = None
         decide = self.policy.probe
 
-        def probe(request: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
+        def probe(
+            request: Request, clock: datetime, sku: str | None = None
+        ) -> list[tuple[Verdict, dict[str, str]]]:
             self.probed.append(request)
             if self.failure is not None:
                 raise self.failure
-            return decide(request, clock)
+            return decide(request, clock, sku)
 
         self.policy.probe = probe  # type: ignore[method-assign]
 
@@ -263,10 +265,15 @@ def assert_honest(policy: Policy, data: Mapping[str, Any], decision: Decision) -
         if alt.verified:
             changed = apply_change(request, tuple(alt.change.items()))
             assert changed is not None, alt
-            verdict, _ = policy.probe(changed, NOW)
-            assert verdict.outcome in GRANTING, alt
-            assert alt.outcome is verdict.outcome, alt
-            assert alt.rule_id == (verdict.rule.id if verdict.rule else None), alt
+            item = next((i.sku for i in request.selected_items() if i.name == alt.item), None)
+            parts = policy.probe(changed, NOW, item)
+            assert all(verdict.outcome in GRANTING for verdict, _ in parts), alt
+            outcomes = {verdict.outcome for verdict, _ in parts}
+            assert alt.outcome is (
+                Outcome.GRANTED if outcomes == {Outcome.GRANTED} else Outcome.PARTIAL
+            ), alt
+            first = parts[0][0].rule
+            assert alt.rule_id == (first.id if first else None), alt
         else:
             assert alt.change == {} and alt.rule_id is None and alt.outcome is None, alt
         assert "{" not in alt.text and "None" not in alt.text, alt.text

@@ -148,7 +148,10 @@ def _build_page(pack: Pack, renderer: TextRenderer) -> _Page:
         entries: list[_Entry] = []
         for rule in sorted(by_section.get(section.id, []), key=_precedence):
             offers = tuple(dict.fromkeys(words.offer(o.kind) for o in rule.offers))
-            examples = (words.example(e, offers) for e in pack.examples if e.rule == rule.id)
+            contact = pack.escalation_for(rule).contact
+            examples = (
+                words.example(e, offers, contact) for e in pack.examples if e.rule == rule.id
+            )
             entries.append(
                 _Entry(
                     rule_id=rule.id,
@@ -156,7 +159,7 @@ def _build_page(pack: Pack, renderer: TextRenderer) -> _Page:
                     anchor=claim(rule.citation.anchor),
                     why=words.message(rule.why) if rule.why is not None else "",
                     applies=words.applies(rule),
-                    result=words.result(rule.outcome),
+                    result=words.result(rule.outcome, contact),
                     offers=offers,
                     examples=tuple(dict.fromkeys(examples)),
                 )
@@ -208,8 +211,8 @@ class _Words:
 
     # ---- outcomes
 
-    def result(self, outcome: str) -> str:
-        contact = self.pack.escalation.contact
+    def result(self, outcome: str, contact: str) -> str:
+        """What a rule's outcome means for the customer; ``contact`` takes escalations."""
         return {
             "granted": "we can do what you ask",
             "partial": "we can do part of what you ask",
@@ -218,9 +221,8 @@ class _Words:
             "escalate": f"we pass your request to {contact}",
         }.get(outcome, outcome.replace("_", " "))
 
-    def verdict(self, outcome: str, offers: Sequence[str]) -> str:
+    def verdict(self, outcome: str, offers: Sequence[str], contact: str) -> str:
         """An example's outcome in a few words ("declined; we can offer ... instead")."""
-        contact = self.pack.escalation.contact
         if outcome == "denied" and offers:
             return f"declined; we can offer {_join(offers, 'or')} instead"
         return {
@@ -235,7 +237,7 @@ class _Words:
         found = self.pack.alternatives.kinds.get(kind)
         return found.words if found is not None and found.words else kind.replace("_", " ")
 
-    def example(self, example: Example, offers: Sequence[str]) -> str:
+    def example(self, example: Example, offers: Sequence[str], contact: str) -> str:
         """``Store credit for a vase on day 45 (demo request)`` -> ``Store credit for a vase
         on day 45: accepted.``: author notes and code-like tokens are left out."""
         name = " ".join(example.name.split())
@@ -245,7 +247,7 @@ class _Words:
             name = found.group(1).replace("-", " ")
         name = _AUTHOR_NOTE.sub("", name).strip()
         name = _SNAKE.sub(lambda m: m.group(0).replace("_", " "), name)
-        return f"{name[:1].upper()}{name[1:]}: {self.verdict(example.outcome, offers)}."
+        return f"{name[:1].upper()}{name[1:]}: {self.verdict(example.outcome, offers, contact)}."
 
     # ---- conditions
 

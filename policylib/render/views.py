@@ -471,7 +471,8 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
         alts: list[list[Run | str]] = []
         for alt in decision.alternatives:
             if alt.rule_id and alt.verified:
-                tag = f"verified: granted by {alt.rule_id}"
+                granted = "partly granted" if alt.outcome == "partial" else "granted"
+                tag = f"verified: {granted} by {alt.rule_id}"
             elif alt.rule_id:
                 tag = f"not verified ({alt.rule_id}): check before offering"
             else:

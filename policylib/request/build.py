@@ -244,11 +244,15 @@ def object_types(vocabulary: Vocabulary) -> dict[str, dict[str, Type]]:
 
 def expression_roots(vocabulary: Vocabulary) -> dict[str, Root]:
     """The names an expression starts from: the request's own fields (``order``,
-    ``customer``, ``resolution`` ...), ``item`` (the item being decided), ``selected_items``
+    ``customer``, ``resolution`` ...; ``items`` is the skus the request is about, all of the
+    order's when it names none), ``item`` (the item being decided), ``selected_items``
     (every item the request is about), ``now`` and ``today`` (the decision's clock, in the
     store's zone)."""
     fields = object_types(vocabulary)["Request"]
     roots = {name: Root(type_, _request_field(name), name) for name, type_ in fields.items()}
+    # ``items`` as a rule reads it: the skus the request is about, every item of the order
+    # when the request names none (so "each.sku in items" is never unknown)
+    roots["items"] = Root(fields["items"], _selected_skus, "items")
     roots["item"] = Root(types.object_of("Item"), _item, "order.items[]")
     roots["selected_items"] = Root(
         types.list_of(types.object_of("Item")), _selected, "order.items[]"
@@ -271,6 +275,10 @@ def _item(env: Env) -> Any:
 
 def _selected(env: Env) -> Any:
     return env.selected
+
+
+def _selected_skus(env: Env) -> Any:
+    return [item.sku for item in env.selected] if env.request.order is not None else None
 
 
 def _now(env: Env) -> Any:

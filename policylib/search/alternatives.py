@@ -45,7 +45,9 @@ from policylib.request.scalars import clock_text
 
 __all__ = ["MAX_PROBES", "Search", "apply_change", "rank_alternatives"]
 
-Probe = Callable[[Request], tuple[Verdict, dict[str, str]]]
+Probe = Callable[[Request], "Sequence[tuple[Verdict, dict[str, str]]]"]
+"""Re-decides a changed request: a verdict and formatted facts per decided part (one, or
+one per item of a per-item kind); a single entry when a part is not granted."""
 Fill = Callable[[Message, Mapping[str, str]], str]
 Evaluate = Callable[[Program, Request, Any], Any]
 """Runs an axis's expression on a request (``value`` bound to a candidate, or None)."""
@@ -133,25 +135,26 @@ class Search:
                 result = tries.declared(offer.change)
                 if result is None:
                     continue
-                probed, probe_formatted, change = result
-                text = fill(offer.text, probe_formatted)
-                if probed.outcome is Outcome.PARTIAL:  # say what is kept, in its rule's words
-                    text = _with_rule_words(text, probed, probe_formatted, fill)
-                found.append(_verified(offer.kind, text, probed, change))
+                parts, change = result
+                text = fill(offer.text, parts[0][1])
+                if _outcome(parts) is Outcome.PARTIAL:  # say what is kept, in its rule's words
+                    text = _with_rule_words(text, parts, fill, only_partial=True)
+                found.append(_verified(offer.kind, text, parts, change))
         if outcome is not Outcome.GRANTED:
             for candidate in self._counterfactuals(request, verdict, evaluate, fill, words):
                 result = tries.counterfactual(candidate)
                 if result is None:
                     continue
-                probed, probe_formatted, change = result
-                if outcome is Outcome.PARTIAL and probed.outcome is not Outcome.GRANTED:
+                parts, change = result
+                probed = _outcome(parts)
+                if outcome is Outcome.PARTIAL and probed is not Outcome.GRANTED:
                     continue  # only something strictly better than a partial grant
                 kind = candidate.kind
                 partly = self.alternatives.kinds.get(kind)
-                if probed.outcome is Outcome.PARTIAL and partly is not None and partly.partly:
+                if probed is Outcome.PARTIAL and partly is not None and partly.partly:
                     kind = partly.partly
-                text = _with_rule_words(candidate.lead, probed, probe_formatted, fill)
-                found.append(_verified(kind, text, probed, change))
+                text = _with_rule_words(candidate.lead, parts, fill)
+                found.append(_verified(kind, text, parts, change))
         ranked = rank_alternatives(found, self.pack)
         fallback = self.alternatives.fallback
         if not ranked and outcome in _NOT_GRANTED and fallback is not None:
@@ -237,7 +240,8 @@ class _Candidate:
 
 
 _Key = tuple[tuple[str, str], ...]
-_Result = tuple[Verdict, dict[str, str], dict[str, Any]]
+_Parts = Sequence[tuple[Verdict, dict[str, str]]]
+_Result = tuple[_Parts, dict[str, Any]]
 
 _PROBE_ERRORS = (PolicyError, ValueError)
 """A changed request the policy refuses means "not offered": the decision itself stands.
@@ -286,22 +290,30 @@ class _Tries:
             return None  # invalid, or exactly what was already asked
         self.probes += 1
         try:
-            probed, probe_formatted = self.probe(changed)
+            parts = self.probe(changed)
         except _PROBE_ERRORS:
             return None
-        if probed.outcome not in GRANTING:
+        if not parts or any(verdict.outcome not in GRANTING for verdict, _ in parts):
             return None
-        return probed, probe_formatted, change
+        return parts, change
 
 
-def _verified(kind: str, text: str, probed: Verdict, change: dict[str, Any]) -> Alternative:
+def _outcome(parts: _Parts) -> Outcome:
+    """A change re-decided item by item grants fully only when every item is granted."""
+    if all(verdict.outcome is Outcome.GRANTED for verdict, _ in parts):
+        return Outcome.GRANTED
+    return Outcome.PARTIAL
+
+
+def _verified(kind: str, text: str, parts: _Parts, change: dict[str, Any]) -> Alternative:
+    rule = parts[0][0].rule
     return built(
         Alternative,
         kind=kind,
         text=text,
-        rule_id=probed.rule.id if probed.rule is not None else None,
+        rule_id=rule.id if rule is not None else None,
         verified=True,
-        outcome=probed.outcome,
+        outcome=_outcome(parts),
         change=change,
     )
 
@@ -386,18 +398,21 @@ def _under(path: str, axis: str) -> bool:
 # --------------------------------------------------------------------------- texts
 
 
-def _with_rule_words(
-    lead: str, probed: Verdict, probe_formatted: Mapping[str, str], fill: Fill
-) -> str:
-    """The lead naming the change, then the granting rule's own words (first sentence
-    when they run long)."""
-    if probed.rule is None:
-        return lead
-    said = " ".join(fill(probed.rule.text, probe_formatted).split())
-    if len(said) > 200:
-        cut = said.find(". ")
-        said = said[: cut + 1] if 0 < cut < 200 else said[:197].rstrip() + "..."
-    return f"{lead} {said}" if said else lead
+def _with_rule_words(lead: str, parts: _Parts, fill: Fill, *, only_partial: bool = False) -> str:
+    """The lead naming the change, then each granting rule's own words (the first
+    sentence when they run long, or when a change re-decides several items: one per item,
+    so a fee on each is said (``only_partial``: only the items granted in part)."""
+    words = [lead]
+    for verdict, formatted in parts:
+        if verdict.rule is None or (only_partial and verdict.outcome is not Outcome.PARTIAL):
+            continue
+        said = " ".join(fill(verdict.rule.text, formatted).split())
+        if len(said) > 200 or len(parts) > 1:  # several items: what each one keeps
+            cut = said.find(". ")
+            said = said[: cut + 1] if 0 < cut < 200 else said[:197].rstrip() + "..."
+        if said and said not in words:
+            words.append(said)
+    return " ".join(words)
 
 
 # --------------------------------------------------------------------------- ranking
