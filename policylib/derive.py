@@ -12,7 +12,7 @@ rules (or read by another fact) is worked out once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,7 +28,8 @@ __all__ = ["Deriver"]
 
 
 class Deriver:
-    """The pack's facts, ready to derive for any request. Immutable; shared by threads."""
+    """The pack's facts, ready to derive for any request; shared by threads (its one
+    cache, the last clock's date, is replaced whole)."""
 
     def __init__(self, pack: Pack, zone: tzinfo, calendar: StoreCalendar) -> None:
         self.zone = zone
@@ -40,20 +41,35 @@ class Deriver:
             name: _wrapped(fact, self.quantum, own) for name, fact in pack.facts.items()
         }
         self.store_facts = {n: f for n, f in pack.facts.items() if f.known_by == "store"}
+        self._today: tuple[datetime | None, date] = (None, date.min)
+        """The last clock an Env was made for and its date in the store's zone (one
+        tuple, replaced whole: safe to share between threads)."""
 
     def env(self, request: Any, item: Any, selected: Sequence[Any], now: datetime) -> Env:
         """A fresh evaluation for one request (and the item decided, for per-item kinds)."""
+        last = self._today  # one evaluation makes many Envs at one clock: one date
+        today = last[1] if last[0] is now else now.astimezone(self.zone).date()
+        self._today = (now, today)
         return Env(
-            request, item, selected, now, self.zone, self.calendar, self.programs, self.quantum
+            request,
+            item,
+            selected,
+            now,
+            self.zone,
+            self.calendar,
+            self.programs,
+            self.quantum,
+            today,
         )
 
     @staticmethod
     def derive(env: Env, names: Iterable[str]) -> dict[str, Any]:
         """Derive the named facts into ``env.values`` (None: unknown) and return it."""
-        fact = env.fact
+        values, programs = env.values, env.programs
         for name in names:
-            fact(name)
-        return env.values
+            if name not in values:
+                values[name] = programs[name](env)
+        return values
 
 
 def _wrapped(fact: FactDef, quantum: Decimal, own: frozenset[str]) -> Run:

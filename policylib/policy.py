@@ -338,7 +338,7 @@ class Policy:
             formatted=part.formatted,
             probe=lambda changed: self.probe(changed, clock, _same_item(part, changed)),
             fill=self.texts.fill,
-            evaluate=lambda program, req, value: self._run(program, req, clock, part.sku, value),
+            evaluate=lambda program, req, value: self._run(program, req, part, value),
             words=self.texts.value,
             escalation_contact=self.pack.escalation_for(rule).contact,
         )
@@ -347,12 +347,15 @@ class Policy:
             found = [alt.model_copy(update={"item": name}) for alt in found]
         part.alternatives = found
 
-    def _run(
-        self, program: Program, req: Request, clock: datetime, sku: str | None, value: Any
-    ) -> Any:
-        env = self._env(req, clock, sku)
+    def _run(self, program: Program, req: Request, part: _Part, value: Any) -> Any:
+        """A search expression on the part's request (its facts already derived) or on a
+        changed one, with ``value`` as the candidate."""
+        env = part.env if req is part.request else self._env(req, part.env.now, part.sku)
         env.each = value
-        return program.run(env)
+        try:
+            return program.run(env)
+        finally:
+            env.each = None
 
     def _citation(self, rule: Rule) -> Citation:
         store = self.pack.store

@@ -60,6 +60,41 @@ _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _tester(name: str, op: str, const: Any) -> Callable[[Mapping[str, Any]], Tri]:
+    """One comparison with a constant as a closure that tests inline (no call to an
+    operator function: these run for every rule tried on every request)."""
+    if op == "eq":
+
+        def eq(facts: Mapping[str, Any]) -> Tri:
+            actual = facts.get(name)
+            return None if actual is None else actual == const
+
+        return eq
+    if op == "in":
+
+        def in_(facts: Mapping[str, Any]) -> Tri:
+            actual = facts.get(name)
+            return None if actual is None else actual in const
+
+        return in_
+    if op == "not_in":
+
+        def not_in(facts: Mapping[str, Any]) -> Tri:
+            actual = facts.get(name)
+            return None if actual is None else actual not in const
+
+        return not_in
+    fn = _ORDERED[op]
+
+    def compare(facts: Mapping[str, Any]) -> Tri:
+        actual = facts.get(name)
+        if actual is None:
+            return None
+        return bool(fn(actual, const))
+
+    return compare
+
+
 # --------------------------------------------------------------------------- conditions
 
 
@@ -104,15 +139,7 @@ def _compile(cond: Condition) -> Callable[[Mapping[str, Any]], Tri]:
 
         return against
     if isinstance(cond, Compare):
-        name, fn, const = cond.fact, _ORDERED[cond.op], _freeze(cond.op, cond.value)
-
-        def compare(facts: Mapping[str, Any]) -> Tri:
-            actual = facts.get(name)
-            if actual is None:
-                return None
-            return bool(fn(actual, const))
-
-        return compare
+        return _tester(cond.fact, cond.op, _freeze(cond.op, cond.value))
     if isinstance(cond, Not):
         inner = _compile(cond.item)
 

@@ -98,6 +98,7 @@ class Env:
         calendar: Any,
         programs: Mapping[str, Run],
         quantum: Decimal = Decimal("0.01"),
+        today: date | None = None,
     ) -> None:
         self.request = request
         self.quantum = quantum
@@ -105,7 +106,7 @@ class Env:
         self.item = item
         self.selected = selected
         self.now = now
-        self.today: date = now.astimezone(zone).date()
+        self.today: date = today if today is not None else now.astimezone(zone).date()
         self.zone = zone
         self.calendar = calendar
         self.programs = programs
@@ -138,6 +139,12 @@ class Root:
     get: Run
     path: str = ""
     """The request path it stands for (``order``, ``order.items[]``); "" for the clock."""
+    field: str = ""
+    """When the root is a field of the request itself (``order``): its name, so a path
+    from it (``order.delivery.method``) compiles to one closure reading the request."""
+    slot: str = ""
+    """When the root is held by the evaluation itself (``item``: ``Env.item``): that
+    attribute, read inline by the paths from it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +262,9 @@ class _Typed:
     """For a path expression (``order.delivery``): the request path it reaches."""
     literal: bool = False
     """A text literal written in the expression (enum values are checked against these)."""
+    chain: tuple[Run | None, tuple[str, ...]] | None = None
+    """For a path: where it starts (None: the request itself) and the attributes read
+    from there, so ``order.delivery.method`` runs as one closure, not three."""
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -506,12 +516,20 @@ class _Compiler:
         root = self.scope.roots.get(name)
         if root is not None:
             reads = _Reads(paths=frozenset([root.path])) if root.path else _NOTHING
-            return _Typed(root.type, root.get, reads, path=root.path)
+            chain: tuple[Run | None, tuple[str, ...]] = (
+                (None, (root.field,))
+                if root.field
+                else (_slot_reader(root.slot), ())
+                if root.slot
+                else (root.get, ())
+            )
+            return _Typed(root.type, root.get, reads, path=root.path, chain=chain)
         fact_type = self.scope.facts.get(name)
         if fact_type is not None:
 
             def fact(env: Env, _name: str = name) -> Any:
-                return env.fact(_name)
+                values = env.values  # derived already (the common case): no second call
+                return values[_name] if _name in values else env.fact(_name)
 
             return _Typed(fact_type, fact, _Reads(facts=frozenset([name])))
         if name in self.scope.functions or name in COLLECTION_FORMS:
@@ -589,23 +607,35 @@ class _Compiler:
             )
         inner = base.run
         path = f"{base.path}.{name}" if base.path else ""
+        chain = None
+        if base.chain is not None:
+            chain = (base.chain[0], (*base.chain[1], name))
+            get = _path_reader(*chain)
+        else:
 
-        def get(env: Env) -> Any:
-            value = inner(env)
-            return None if value is None else getattr(value, name, None)
+            def get(env: Env) -> Any:
+                value = inner(env)
+                return None if value is None else getattr(value, name, None)
 
         if field_type.name == "datetime":  # a bare date stands for its first moment
+            read = get
+            chain = None
 
             def get_moment(env: Env) -> Any:
-                value = inner(env)
-                found = None if value is None else getattr(value, name, None)
+                found = read(env)
                 if isinstance(found, date) and not isinstance(found, datetime):
                     return datetime.combine(found, time(0), tzinfo=env.zone)
                 return found
 
             get = get_moment
 
-        return _Typed(field_type, get, _merge(base, paths=[path] if path else []), path=path)
+        return _Typed(
+            field_type,
+            get,
+            _merge(base, paths=[path] if path else []),
+            path=path,
+            chain=chain,
+        )
 
     def _Subscript(self, node: ast.Subscript, each: _Typed | None) -> _Typed:
         base = self.node(node.value, each)
@@ -749,6 +779,19 @@ class _Compiler:
                 "dates change with add_days(); money times a number is money",
             )
         a, b = left.run, right.run
+        if right.constant and right.value is not None and not left.constant:
+            const = right.value  # item.price * settings.fee_percent / 100
+
+            def arithmetic_constant(env: Env) -> Any:
+                x = a(env)
+                if x is None:
+                    return None
+                try:
+                    return fn(x, const)
+                except (ZeroDivisionError, DecimalException):
+                    return None
+
+            return _Typed(result, arithmetic_constant, _merge(left, right))
 
         def arithmetic(env: Env) -> Any:
             x = a(env)
@@ -787,6 +830,22 @@ class _Compiler:
         merged = _merge(*operands)
         if len(pairs) == 1:
             (a, fn, b) = pairs[0]
+            if operands[1].constant and operands[1].value is not None:
+                const = operands[1].value
+
+                def compare_constant(env: Env) -> Any:
+                    x = a(env)
+                    return None if x is None else bool(fn(x, const))
+
+                return self._fold(_Typed(t.BOOLEAN, compare_constant, merged), operands)
+            if operands[0].constant and operands[0].value is not None:
+                known_left = operands[0].value  # "hygiene" in item.tags
+
+                def constant_compare(env: Env) -> Any:
+                    y = b(env)
+                    return None if y is None else bool(fn(known_left, y))
+
+                return self._fold(_Typed(t.BOOLEAN, constant_compare, merged), operands)
 
             def compare(env: Env) -> Any:
                 x = a(env)
@@ -975,6 +1034,33 @@ class _Compiler:
                 return None if value is None else fn(value)
 
             typed = _Typed(result, call1, merged)
+        elif len(runs) == 1 and strict:
+            only = runs[0]
+
+            def call1_env(env: Env) -> Any:
+                value = only(env)
+                return None if value is None else fn(env, value)
+
+            typed = _Typed(result, call1_env, merged)
+        elif len(runs) == 2 and strict:
+            first, second = runs
+
+            def call2(env: Env) -> Any:
+                x = first(env)
+                if x is None:
+                    return None
+                y = second(env)
+                if y is None:
+                    return None
+                return fn(env, x, y) if context else fn(x, y)
+
+            typed = _Typed(result, call2, merged)
+        elif len(runs) == 1 and not context:  # known(x): it looks at the unknown itself
+            only = runs[0]
+            typed = _Typed(result, lambda env: fn(only(env)), merged)
+        elif len(runs) == 2 and not context:  # coalesce(x, y)
+            first, second = runs
+            typed = _Typed(result, lambda env: fn(first(env), second(env)), merged)
         else:
 
             def call(env: Env) -> Any:
@@ -1025,6 +1111,7 @@ class _Compiler:
             _each,
             _Reads(paths=frozenset([element_path])) if element_path else _NOTHING,
             path=element_path,
+            chain=(_each, ()),
         )
         body = self.node(node.args[1], element)
         merged = _merge(items, body, element)
@@ -1074,6 +1161,89 @@ class _Compiler:
 
 def _each(env: Env) -> Any:
     return env.each
+
+
+class _SlotReader:
+    """Reads one attribute of the Env (``item``); paths from it read it inline."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: str) -> None:
+        self.slot = slot
+
+    def __call__(self, env: Env) -> Any:
+        return getattr(env, self.slot)
+
+
+def _slot_reader(slot: str) -> Run:
+    return _SlotReader(slot)
+
+
+def _path_reader(start: Run | None, names: tuple[str, ...]) -> Run:
+    """One closure for a path: from the request itself (``start`` None; its own fields
+    always exist) or from a root, each step unknown when the one before is."""
+    if start is None:
+        first, rest = names[0], names[1:]
+        if not rest:
+            return lambda env: getattr(env.request, first)
+        if len(rest) == 1:
+            (a,) = rest
+
+            def read1(env: Env) -> Any:
+                v = getattr(env.request, first)
+                return None if v is None else getattr(v, a, None)
+
+            return read1
+        if len(rest) == 2:
+            a, b = rest
+
+            def read2(env: Env) -> Any:
+                v = getattr(env.request, first)
+                if v is None:
+                    return None
+                v = getattr(v, a, None)
+                return None if v is None else getattr(v, b, None)
+
+            return read2
+
+        def read_from_request(env: Env) -> Any:
+            v = getattr(env.request, first)
+            for n in rest:
+                if v is None:
+                    return None
+                v = getattr(v, n, None)
+            return v
+
+        return read_from_request
+    if isinstance(start, _SlotReader):
+        slot = start.slot
+        if len(names) == 1:
+            (only,) = names
+
+            def read_slot1(env: Env) -> Any:
+                v = getattr(env, slot)
+                return None if v is None else getattr(v, only, None)
+
+            return read_slot1
+    get = start
+    if len(names) == 1:
+        (a,) = names
+
+        def read_root1(env: Env) -> Any:
+            v = get(env)
+            return None if v is None else getattr(v, a, None)
+
+        return read_root1
+
+    def read_root(env: Env) -> Any:
+        v = get(env)
+        for n in names:
+            if v is None:
+                return None
+            v = getattr(v, n, None)
+        return v
+
+    return read_root
 
 
 def _name_of(node: ast.Attribute) -> ast.AST:

@@ -100,6 +100,15 @@ def _local_date(env: Env, moment: date) -> date:
     return moment
 
 
+def _days_between(env: Env, a: date, b: date) -> int:
+    zone = env.zone
+    if isinstance(a, datetime):
+        a = a.astimezone(zone).date()
+    if isinstance(b, datetime):
+        b = b.astimezone(zone).date()
+    return (b - a).days
+
+
 def _local_moment(env: Env, moment: date) -> datetime:
     if isinstance(moment, datetime):
         return moment.astimezone(env.zone)
@@ -196,7 +205,7 @@ def _builtins() -> dict[str, Function]:
             F(
                 "days_between",
                 _fixed([moment, moment], t.INTEGER),
-                lambda env, a, b: (_local_date(env, b) - _local_date(env, a)).days,
+                _days_between,
                 context=True,
                 arity=(2, 2),
                 doc="Calendar days from a to b in the store's time zone (negative if b is first).",

@@ -180,9 +180,13 @@ def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, C
 def fill_compiled(bundle: FluentBundle, compiled: Compiled, args: Mapping[str, str]) -> str:
     """A compiled pattern filled with finished strings, whitespace collapsed and capped."""
     if compiled.parts is not None:
-        text = "".join(
-            _value(args.get(name)) if is_var else name for is_var, name in compiled.parts
-        )
+        pieces: list[str] = []
+        for is_var, name in compiled.parts:
+            if is_var:
+                value = args.get(name)
+                name = _value(value) if not value or len(value) > MAX_VALUE else value
+            pieces.append(name)
+        text = "".join(pieces)
     else:
         fluent_args = {name: _value(args.get(name)) for name in compiled.variables}
         result, _errors = bundle.format_pattern(compiled.pattern, fluent_args)

@@ -39,7 +39,11 @@ def babel_locale(name: str) -> babel.Locale:
 
 
 @functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def format_money(value: Decimal, currency: str, locale: str) -> str:
+    """An amount as the locale writes it in that currency ("$49.99"). Cached: prices and
+    fees repeat from request to request, and CLDR formatting is costly. Equal amounts
+    (49.99 and 49.990) format alike, as the currency's own digits are always shown."""
     return str(babel.numbers.format_currency(value, currency, locale=babel_locale(locale)))
 
 

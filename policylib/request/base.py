@@ -148,7 +148,9 @@ class Request(BaseObject):
         description="When the customer asked (date-time with zone); decisions are made at "
         "this moment. A bare date is read in the store's time zone.",
     )
-    customer: Customer = Field(Customer(), description="The customer making the request.")
+    customer: Customer = Field(
+        default_factory=Customer, description="The customer making the request."
+    )
     order: Order | None = Field(None, description="The order the request is about.")
     subscription: Subscription | None = Field(
         None, description="The membership or plan the request is about (instead of an order)."
@@ -161,7 +163,9 @@ class Request(BaseObject):
         description="The skus of the order's items this request is about; leave it out "
         "to mean every item in the order.",
     )
-    details: Details = Field(Details(), description="What else the customer asked for.")
+    details: Details = Field(
+        default_factory=Details, description="What else the customer asked for."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Request:
@@ -369,9 +373,14 @@ def events_after(
     date-time in its own offset).
     """
     out: list[Problem] = []
+    model = isinstance(req, BaseModel)
     for parent, name in _EVENTS:
-        holder = _get(req, parent)
-        moment = _get(holder, name) if holder is not None else None
+        if model:  # the validated request (the common case): plain attributes
+            holder = getattr(req, parent)
+            moment = getattr(holder, name) if holder is not None else None
+        else:
+            holder = _get(req, parent)
+            moment = _get(holder, name) if holder is not None else None
         if moment is None:
             continue
         if isinstance(moment, datetime) and isinstance(clock, datetime):

@@ -138,10 +138,11 @@ class _Builder:
         if held == "optional":
             return (model | None, Field(None, description=description))
         try:
-            default = model()
+            model()
         except ValueError:  # the pack made one of its fields required: so is the object
             return (model, Field(description=description))
-        return (model, Field(default, description=description))
+        # a factory, not an instance: pydantic deep-copies a default model on every request
+        return (model, Field(default_factory=model, description=description))
 
     def _kind_field(self) -> Any:
         kinds = self.vocabulary.kinds
@@ -249,11 +250,13 @@ def expression_roots(vocabulary: Vocabulary) -> dict[str, Root]:
     (every item the request is about), ``now`` and ``today`` (the decision's clock, in the
     store's zone)."""
     fields = object_types(vocabulary)["Request"]
-    roots = {name: Root(type_, _request_field(name), name) for name, type_ in fields.items()}
+    roots = {
+        name: Root(type_, _request_field(name), name, field=name) for name, type_ in fields.items()
+    }
     # ``items`` as a rule reads it: the skus the request is about, every item of the order
     # when the request names none (so "each.sku in items" is never unknown)
     roots["items"] = Root(fields["items"], _selected_skus, "items")
-    roots["item"] = Root(types.object_of("Item"), _item, "order.items[]")
+    roots["item"] = Root(types.object_of("Item"), _item, "order.items[]", slot="item")
     roots["selected_items"] = Root(
         types.list_of(types.object_of("Item")), _selected, "order.items[]"
     )
