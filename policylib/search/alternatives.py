@@ -78,8 +78,10 @@ class Search:
         self.alternatives = pack.alternatives
         self.chosen = pack.vocabulary.chosen
         axes = pack.alternatives.axes
-        # kind -> [(rule id, the axes a change along which reaches the rule)]
-        self._by_kind: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        # rule id -> the axes a change along which reaches the rule; and per kind, how
+        # many of its rules each axis reaches (a request then looks only at its trace)
+        self._touched: dict[str, frozenset[int]] = {}
+        self._reached: dict[str, dict[int, int]] = {}
         for rule in pack.rules:
             read = [reads.get(fact, frozenset()) for fact in facts_read(rule.when)]
             paths = frozenset().union(*read)
@@ -87,8 +89,11 @@ class Search:
                 i for i, axis in enumerate(axes) if any(_under(p, axis.path) for p in paths)
             )
             if touched:
+                self._touched[rule.id] = touched
                 for kind in rule.kinds:
-                    self._by_kind.setdefault(kind, []).append((rule.id, touched))
+                    counts = self._reached.setdefault(kind, {})
+                    for i in touched:
+                        counts[i] = counts.get(i, 0) + 1
 
     def find(
         self,
@@ -172,12 +177,18 @@ class Search:
         only the axes the other rules of the kind read are worth a probe. Rules the
         engine's index kept out of the trace count too: a change could bring them in.
         """
-        skipped = {r.rule_id for r in verdict.trace or () if r.status == "skipped"}
-        axes: set[int] = set()
-        for rule_id, touched in self._by_kind.get(kind, ()):
-            if rule_id not in skipped:
-                axes |= touched
-        return frozenset(axes)
+        reached = self._reached.get(kind)
+        if not reached:
+            return frozenset()
+        # An axis matters unless every rule of the kind it reaches was skipped: counted
+        # over the trace, so a pack of 10,000 rules costs no more than its trace does.
+        skipped: dict[int, int] = {}
+        touched_by = self._touched
+        for entry in verdict.trace or ():
+            if entry.status == "skipped":
+                for i in touched_by.get(entry.rule_id, ()):
+                    skipped[i] = skipped.get(i, 0) + 1
+        return frozenset(i for i, count in reached.items() if count > skipped.get(i, 0))
 
     def _counterfactuals(
         self, request: Request, verdict: Verdict, evaluate: Evaluate, fill: Fill, words: Words
