@@ -611,7 +611,8 @@ def test_sum_of_money_over_no_items_is_an_exact_zero() -> None:
 
 WORD_HINT = 'compare it with something: x > 0, x == "value"'
 ORDER_HINT = "order compares numbers, money, dates and times with their own kind"
-ARITHMETIC_HINT = "dates change with add_days(); money times a number is money"
+DATE_HINT = "dates change with add_days() and add_months()"
+MONEY_HINT = "money times or divided by a number is money"
 SYNTAX_HINT = "expressions look like: item.price * settings.fee_percent / 100"
 STATUSES = "open, shipped, delivered"
 
@@ -620,12 +621,14 @@ STATUSES = "open, shipped, delivered"
 BAD_FORMS: list[tuple[str, str, tuple[int, int], str, str | None]] = [
     # wrong operand types
     ("n + day", "wrong-type", (1, 0),
-     "cannot use + on a whole number and a date", ARITHMETIC_HINT),
+     "cannot use + on a whole number and a date", DATE_HINT),
     ("m * m", "wrong-type", (1, 0),
-     "cannot use * on an amount of money and an amount of money", ARITHMETIC_HINT),
+     "cannot use * on an amount of money and an amount of money", MONEY_HINT),
     ("n / m", "wrong-type", (1, 0),
-     "cannot use / on a whole number and an amount of money", ARITHMETIC_HINT),
-    ('txt + "x"', "wrong-type", (1, 0), "cannot use + on text and one of x", None),
+     "cannot use / on a whole number and an amount of money", MONEY_HINT),
+    ('txt + "x"', "wrong-type", (1, 0), 'cannot use + on text and the text "x"', None),
+    ('m + "1"', "wrong-type", (1, 0), 'cannot use + on an amount of money and the text "1"',
+     "text in quotes is text, not a number: write the number without quotes"),
     ("b + 1", "wrong-type", (1, 0), "cannot use + on true or false and a whole number", None),
     ("-txt", "wrong-type", (1, 0), "'-' needs a number, not text", ""),
     ("+b", "wrong-type", (1, 0), "'+' needs a number, not true or false", ""),

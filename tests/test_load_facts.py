@@ -290,7 +290,7 @@ def test_question_may_name_only_declared_facts(tmp_path: Path) -> None:
         "{ $item_name } been opened",
         "{ $item_nme } been opened",
         "unknown-placeholder",
-        '"Has the',
+        "$item_nme",
     )
     assert problem.hint == "did you mean 'item_name'?"
 

@@ -454,5 +454,5 @@ def test_search_lead_may_name_the_value_but_rule_texts_may_not(tmp_path: Path) -
     policy = changed(POLICY, "{ $value } instead", "{ $valu } instead")
     root = write_pack(tmp_path / "pack", policy=policy)
     problem = sole(root)
-    assert (problem.code, problem.where) == ("unknown-placeholder", where(root, FILE, '"You can'))
+    assert (problem.code, problem.where) == ("unknown-placeholder", where(root, FILE, "$valu"))
     assert problem.hint == "did you mean 'value'?"

@@ -10,7 +10,7 @@ import pytest
 from policylib.lang.phrases import PHRASES, phrase_ids
 from policylib.load import load_pack
 from tests import ROOT
-from tests.test_loader import only, problems_of, sole, write_pack
+from tests.test_loader import area, only, problems_of, rule, sole, write_pack
 
 MINI_KINDS = ("return", "exchange", "cancel")
 """The request kinds of the mini pack's vocabulary."""
@@ -65,7 +65,8 @@ def test_a_phrase_names_its_own_values_beside_the_facts(
         load_pack(root)
         return
     problem = sole(root)
-    assert (problem.code, problem.where) == ("unknown-placeholder", "messages.ftl:1:1")
+    column = ftl.index("$") + 1  # at the placeholder itself
+    assert (problem.code, problem.where) == ("unknown-placeholder", f"messages.ftl:1:{column}")
 
 
 def test_a_message_is_defined_once_across_ftl_files(tmp_path: Path) -> None:
@@ -94,3 +95,11 @@ def test_terms_and_attributes_are_refused_in_pack_messages(
         "messages.ftl:1:1",
         message,
     )
+
+
+def test_a_select_expression_in_a_text_is_named_for_what_it_is(tmp_path: Path) -> None:
+    text = '"You have { $days_since_delivery -> [one] a day *[other] days } left."'
+    root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=text)))
+    problem = sole(root)
+    assert problem.code == "template-syntax"
+    assert "select expressions ({ $x -> ... }) are not allowed" in problem.message

@@ -270,6 +270,13 @@ class _Typed:
 _EMPTY: frozenset[str] = frozenset()
 
 
+def _said(typed: _Typed) -> str:
+    """An operand in words: 'the text "1"' for a quoted literal, else its type."""
+    if typed.literal and isinstance(typed.value, str):
+        return f'the text "{typed.value}"'
+    return t.describe(typed.type)
+
+
 def _unknown(env: Env) -> Any:
     return None
 
@@ -772,11 +779,20 @@ class _Compiler:
         left, right = self.node(node.left, each), self.node(node.right, each)
         result = _arithmetic_type(symbol, left.type, right.type)
         if result is None:
+            kinds = {left.type.name, right.type.name}
+            if kinds & {"date", "datetime"}:
+                hint = "dates change with add_days() and add_months()"
+            elif "money" in kinds and symbol in ("*", "/"):
+                hint = "money times or divided by a number is money"
+            elif left.literal or right.literal:
+                hint = "text in quotes is text, not a number: write the number without quotes"
+            else:
+                hint = "arithmetic works on numbers and money"
             raise _Refused(
                 "wrong-type",
-                f"cannot use {symbol} on {t.describe(left.type)} and {t.describe(right.type)}",
+                f"cannot use {symbol} on {_said(left)} and {_said(right)}",
                 node,
-                "dates change with add_days(); money times a number is money",
+                hint,
             )
         a, b = left.run, right.run
         if right.constant and right.value is not None and not left.constant:

@@ -10,7 +10,7 @@ placed at its line and column in the YAML file where that can be worked out. Pro
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from fluent.syntax import FluentParser
@@ -41,6 +41,7 @@ class Report(Protocol):
 _PARSER = FluentParser(with_spans=True)  # keeps no state between parses
 _SIMPLE_PLACEHOLDER = re.compile(r"\{[ \t]*\$([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*\}")
 _MESSAGE_ID = re.compile(r"^\s*(-?[a-zA-Z][a-zA-Z0-9_-]*)\s*=")
+_SELECT = re.compile(r"\{[^{}]*->")
 
 
 def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
@@ -69,9 +70,18 @@ def read_pattern(
     message, or None (reported). Placeholders must name one of ``facts``; None skips that
     check (the facts could not be read, which is reported once elsewhere)."""
     lines = source.split("\n")
+
+    def locate(needle: str) -> Loc:
+        """Where ``needle`` (``$item_name``, ``-brand``) is written inside the text, else
+        the text's own spot."""
+        offset = source.find(needle) if needle else -1
+        if offset < 0 or not isinstance(node, ScalarNode):
+            return loc
+        return spot_in(node, source, offset, loc.file, file_lines) or loc
+
     simple = _simple_variables(source, lines)
     if simple is not None:  # no need to run the Fluent parser on plain text
-        variables = _known_variables(simple, loc, what, facts, report)
+        variables = _known_variables(simple, locate, what, facts, report)
         return None if variables is None else Message(source, variables, loc)
     wrapped = "msg = " + "\n    ".join(lines) + "\n"
     body = _PARSER.parse(wrapped).body
@@ -82,6 +92,8 @@ def read_pattern(
             if isinstance(entry, fl.Junk) and entry.annotations:
                 ann = entry.annotations[0]
                 detail = str(ann.message)
+                if _SELECT.search(source):  # { $n -> [one] ... } on one line
+                    detail = "select expressions ({ $x -> ... }) are not allowed"
                 if ann.span is not None and isinstance(node, ScalarNode):
                     at = _value_offset(lines, wrapped, ann.span.start)
                     spot = spot_in(node, "\n".join(lines), at, loc.file, file_lines)
@@ -95,7 +107,7 @@ def read_pattern(
             "starting with [, * or .",
         )
         return None
-    variables = _pattern_variables(body[0].value, loc, what, facts, report)
+    variables = _pattern_variables(body[0].value, locate, what, facts, report)
     if variables is None:
         return None
     return Message(source=source, variables=variables, loc=loc)
@@ -113,7 +125,7 @@ def _value_offset(lines: list[str], wrapped: str, offset: int) -> int:
 
 def _pattern_variables(
     pattern: fl.Pattern,
-    loc: Loc,
+    locate: Callable[[str], Loc],
     what: str,
     facts: Collection[str] | None,
     report: Report,
@@ -124,18 +136,22 @@ def _pattern_variables(
         if isinstance(element, fl.TextElement):
             continue
         expr = element.expression if isinstance(element, fl.Placeable) else element
-        refused = ""
+        refused, needle = "", ""
         if isinstance(expr, fl.VariableReference):
             names.append(str(expr.id.name))
             continue
         if isinstance(expr, fl.FunctionReference):
             refused = f"functions ({expr.id.name}()) are not allowed"
+            needle = f"{expr.id.name}("
         elif isinstance(expr, fl.TermReference):
             refused = f"terms (-{expr.id.name}) are not allowed"
+            needle = f"-{expr.id.name}"
         elif isinstance(expr, fl.MessageReference):
             refused = f"message references ({expr.id.name}) are not allowed"
+            needle = str(expr.id.name)
         elif isinstance(expr, fl.SelectExpression):
             refused = "select expressions are not allowed"
+            needle = "->"
         elif isinstance(expr, (fl.StringLiteral, fl.NumberLiteral)):
             refused = "literals inside { } are not allowed; write the text directly"
         else:
@@ -143,18 +159,18 @@ def _pattern_variables(
         report(
             "template-not-allowed",
             f"{what}: {refused}",
-            loc,
+            locate(needle),
             hint="texts may only use { $fact_name }; values are formatted before they "
             "reach the template",
         )
         ok = False
-    known = _known_variables(names, loc, what, facts, report)
+    known = _known_variables(names, locate, what, facts, report)
     return known if ok else None
 
 
 def _known_variables(
     names: Iterable[str],
-    loc: Loc,
+    locate: Callable[[str], Loc],
     what: str,
     facts: Collection[str] | None,
     report: Report,
@@ -167,7 +183,7 @@ def _known_variables(
             report(
                 "unknown-placeholder",
                 f"{what} names {{ ${name} }}, which is not a declared fact",
-                loc,
+                locate(f"${name}"),
                 hint=suggest(name, facts) or "declare the fact in facts.yaml",
             )
             ok = False
@@ -250,7 +266,13 @@ def read_messages(
         span = entry.value.span
         source = text[span.start : span.end] if span else ""
         allowed = None if facts is None else {*facts, *known[name]}
-        variables = _pattern_variables(entry.value, loc, f"message '{name}'", allowed, report)
+        value_start = span.start if span else start
+
+        def locate(needle: str, _from: int = value_start, _source: str = source) -> Loc:
+            found = _source.find(needle) if needle else -1
+            return at(_from + found) if found >= 0 else at(_from)
+
+        variables = _pattern_variables(entry.value, locate, f"message '{name}'", allowed, report)
         if name in message_locs:
             report(
                 "duplicate-id",
