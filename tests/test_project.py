@@ -36,6 +36,24 @@ def test_all_lists_exactly_the_public_names() -> None:
         assert hasattr(policylib, name)
 
 
+def test_the_wheel_lists_every_package_of_the_library() -> None:
+    """An editable install finds any package; a wheel ships only those pyproject.toml
+    lists (read here without a TOML parser: Python 3.10 has none)."""
+    text = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"^packages = \[(.*?)\]", text, flags=re.S | re.M)
+    assert block is not None
+    listed = set(re.findall(r'"([\w.]+)"', block.group(1)))
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "policylib").rglob("__init__.py")
+        if "rules" not in init.relative_to(ROOT / "policylib").parts
+    }
+    assert found <= listed, sorted(found - listed)
+    for folder in (ROOT / "policylib").iterdir():
+        if folder.is_dir() and folder.name not in ("rules", "__pycache__"):
+            assert (folder / "__init__.py").exists(), f"{folder.name} is not a package"
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```bash\n(.*?)\n```", readme, flags=re.S)
