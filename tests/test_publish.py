@@ -18,7 +18,8 @@ import pytest
 from policylib import Policy, PolicyError
 from policylib.lang.nodes import Alternatives, Message, OfferKind, Pack
 from policylib.load import load_pack
-from policylib.render.page import _negated, render_policy_page
+from policylib.render.page import render_policy_page
+from policylib.render.page_words import negated as negate
 from policylib.render.texts import TextRenderer
 from tests.conftest import Goldens
 
@@ -537,7 +538,7 @@ def test_policy_publish_is_the_page_of_its_pack(bundled_policy: Policy) -> None:
     ],
 )
 def test_statements_are_negated_at_their_verb(clause: str, negated: str) -> None:
-    assert _negated(clause) == negated
+    assert negate(clause) == negated
 
 
 def test_bundled_markdown_page_matches_golden(golden: Goldens, bundled_policy: Policy) -> None:
