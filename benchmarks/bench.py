@@ -9,16 +9,20 @@ Usage::
 Sections (all measured in ONE process run, so ratios between rows are comparable; absolute
 numbers on a shared, noisy machine are not):
 
-1. the peer workload (``peers.MAIN_RULES``) written as a single-file policylib YAML pack,
-   loaded with ``policylib.load_policy`` and verified against ``peers.reference_decide``
-   (decide and trace, 10,000 requests); any mismatch aborts the run;
+1. the peer workload (``peers.MAIN_RULES``) written as a single-file policylib pack (its
+   vocabulary declares the peers' request fields, each fact is its field), loaded with
+   ``policylib.load_policy`` and verified against ``peers.reference_decide`` (decide and
+   trace, 10,000 requests); any mismatch aborts the run;
 2. single-request latency p50/p99 of the peer engines and policylib decide/trace with the
    peers' own ``latency_run`` harness, interleaved over several repeats;
-3. scaling with synthetic packs of 7..10,000 rules: decide/trace p50, zen p50, load time,
-   peak RSS of a fresh process that loads the pack;
+3. scaling with synthetic packs of 7..10,000 rules: decide/trace p50, zen p50, load time
+   (garbage collector on, as the library leaves it; its share measured), peak RSS of a
+   fresh process that loads the pack;
 4. end to end on the bundled pack's example requests (``Policy.evaluate``), dict and JSON
-   text, with a per-stage time breakdown and a cProfile when over the 200 us target;
-5. RSS sampled while evaluating 1,000,000 requests (``--quick``: 100,000).
+   text, with a per-stage time breakdown (and a cProfile when over the 200 us target);
+5. RSS sampled while evaluating 1,000,000 requests (``--quick``: 100,000);
+6. end to end flat in pack size: evaluate p50 of a denied and a granted return on the
+   bundled pack and on temporary copies with 1,000 / 10,000 generated rules no example meets.
 
 Results go to ``--out`` (default: a new temporary folder); nothing is written in the repo.
 """
@@ -28,13 +32,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib
 import importlib.util
 import io
 import json
 import os
 import platform
 import pstats
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,9 +69,16 @@ TARGET_DECIDE_US = 5.0
 TARGET_TRACE_US = 15.0
 TARGET_E2E_US = 200.0
 KIND = "return"
+SECTIONS = ("peers", "scaling", "e2e", "memory", "flat")
+FLAT_EXTRA = (1_000, 10_000)  # generated rules added to the bundled pack (section 6)
+FLAT_PRIORITY = 400  # above every bundled rule: tried first by anything that scans them
+FLAT_DENIED = "late_refund_day_45.json"  # denied, with a counterfactual search
+FLAT_GRANTED = "unused_return_day_20.json"
+FLAT_RATIO_LIMIT = 1.25  # "flat": with the extra rules, p50 within this of the bundled pack's
 PC = time.perf_counter
 
 Decide = Callable[[Any], Any]
+LatencyRun = Callable[[Decide, Sequence[Any], float], list[float]]
 
 
 class BenchError(RuntimeError):
@@ -76,16 +88,22 @@ class BenchError(RuntimeError):
 # --------------------------------------------------------------------------- small helpers
 
 
-def rss_mb() -> float:
+def _status_mb(key: str) -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024.0
     return float("nan")
 
 
+def rss_mb() -> float:
+    return _status_mb("VmRSS:")
+
+
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """This process's peak RSS. VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss
+    over fork and exec, so a fresh child would report at least its parent's RSS."""
+    return _status_mb("VmHWM:")
 
 
 def pct(sorted_xs: Sequence[float], p: float) -> float:
@@ -99,13 +117,12 @@ def pct(sorted_xs: Sequence[float], p: float) -> float:
 def latency_run(decide: Decide, reqs: Sequence[Any], budget_s: float) -> list[float]:
     """Fallback copy of peers.latency_run (used only when peers.py is missing)."""
     xs: list[float] = []
-    append = xs.append
     t_end = PC() + budget_s
     for r in reqs:
         t0 = PC()
         decide(r)
         t1 = PC()
-        append(t1 - t0)
+        xs.append(t1 - t0)
         if t1 > t_end:
             break
     xs.sort()
@@ -115,17 +132,14 @@ def latency_run(decide: Decide, reqs: Sequence[Any], budget_s: float) -> list[fl
 def fmt(x: float | None, nd: int = 1) -> str:
     if x is None or x != x:  # None or NaN
         return "-"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{nd}f}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.{nd}f}"
 
 
 def timer_overhead_ns() -> float:
     xs = []
     for _ in range(20_000):
         t0 = PC()
-        t1 = PC()
-        xs.append(t1 - t0)
+        xs.append(PC() - t0)
     return statistics.median(xs) * 1e9
 
 
@@ -146,21 +160,99 @@ def load_peers(path: Path, out_dir: Path) -> ModuleType | None:
     return module
 
 
+class GcTime:
+    """Time the cyclic garbage collector spends while the block runs (``gc.callbacks``).
+
+    The loader leaves the collector on (the old one switched it off while loading), so the
+    load times here include it, as an application sees them; this says how much of it.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0  # generation-2 collections
+        self._t0 = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = PC()
+        else:
+            self.seconds += PC() - self._t0
+            self.full += info["generation"] == 2
+
+    def __enter__(self) -> GcTime:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
+def timed_load(path: Path | str | None, repeats: int = 1) -> tuple[Any, dict[str, float]]:
+    """Load a pack ``repeats`` times (earlier garbage collected first, the collector then
+    left on); the last policy, and the median load time with the collector's share."""
+    import policylib
+
+    loads: list[tuple[float, float, int]] = []
+    policy = None
+    for _ in range(repeats):
+        policy = None
+        gc.collect()
+        with GcTime() as gct:
+            t0 = PC()
+            policy = policylib.load_policy(path)
+            loads.append((PC() - t0, gct.seconds, gct.full))
+    load_s, gc_s, full = sorted(loads)[len(loads) // 2]
+    return policy, {"load_ms": load_s * 1e3, "load_gc_ms": gc_s * 1e3, "load_gc_full": full}
+
+
+def _load_child(path: str) -> None:
+    """Fresh process: import policylib, load one pack, print load time and peak RSS."""
+    before = rss_mb()
+    policy, load = timed_load(path)
+    after = {"rss_after_load_mb": rss_mb(), "peak_rss_mb": peak_rss_mb()}
+    print(json.dumps({**load, **after, "rss_after_import_mb": before, "rules": len(policy.rules)}))
+
+
+def fresh_load(path: Path) -> dict[str, Any]:
+    cmd = [sys.executable, os.path.abspath(__file__), "--load-child", str(path)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        return {"fresh_error": "fresh-process load timed out after 900 s"}
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
+        return {"fresh_error": f"rc={proc.returncode}: {tail[0][:200]}"}
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"fresh_error": "", **{f"fresh_{k}": v for k, v in found.items()}}
+
+
 # --------------------------------------------------------------------------- pack writing
 
 _OPS = {"==": "eq", "!=": "ne", "<=": "lte"}
+# The peers' request fields, declared as top-level request fields of the pack's vocabulary,
+# and one fact per field, of the same name (a fact may share a field's name only to be it).
+FIELDS: dict[str, dict[str, Any]] = {
+    "category": {"type": "text", "description": "The item's category."},
+    "days_since_delivery": {"type": "integer", "description": "Days since delivery."},
+    "opened": {"type": "boolean", "description": "Whether the item was opened."},
+    "defective": {"type": "boolean", "description": "Whether the item is defective."},
+    "final_sale": {"type": "boolean", "description": "Whether it was a final sale."},
+    "order_status": {
+        "type": "enum",
+        "values": ["placed", "shipped", "delivered"],
+        "description": "Where the order is.",
+    },
+    "loyalty_tier": {"type": "enum", "values": ["gold", "none"], "description": "Loyalty tier."},
+    "price": {"type": "money", "description": "The item's price."},
+}
 FACTS: dict[str, dict[str, Any]] = {
     "category": {"type": "text", "label": "item category"},
     "days_since_delivery": {"type": "integer", "unit": "days", "label": "days since delivery"},
     "opened": {"type": "boolean", "label": "whether the item was opened"},
     "defective": {"type": "boolean", "label": "whether the item is defective"},
     "final_sale": {"type": "boolean", "label": "whether the item was a final sale"},
-    "order_status": {
-        "type": "enum",
-        "values": ["placed", "shipped", "delivered"],
-        "label": "order status",
-    },
-    "loyalty_tier": {"type": "enum", "values": ["gold", "none"], "label": "loyalty tier"},
+    "order_status": {"type": "enum", "label": "order status"},
+    "loyalty_tier": {"type": "enum", "label": "loyalty tier"},
     "price": {"type": "money", "unit": "currency", "label": "item price"},
 }
 
@@ -181,67 +273,72 @@ def _y(value: Any) -> str:
 
 
 def _when(conds: Sequence[tuple[str, str, Any]]) -> str:
-    tests = [
-        {f: v} if op == "==" else {f: {_OPS[op]: v}}
-        for f, op, v in conds  # "==" uses the shorthand form
-    ]
+    tests = [{f: v} if op == "==" else {f: {_OPS[op]: v}} for f, op, v in conds]
     return _y(tests[0]) if len(tests) == 1 else _y({"all": tests})
 
 
 def _policy_yaml(title: str) -> str:
     return (
-        "store:\n"
-        f"  name: {_y(title)}\n"
-        '  country: "US"\n'
-        '  timezone: "America/New_York"\n'
-        '  currency: "USD"\n'
-        "default:\n"
-        '  outcome: "denied"\n'
-        '  text: "No rule applies, so the return is refused."\n'
-        "sections:\n"
-        '  returns: {title: "Returns and refunds"}\n'
+        f"store: {_y({'name': title, 'timezone': 'America/New_York', 'currency': 'USD'})}\n"
+        'escalation: {contact: "a supervisor"}\n'
+        'default: {outcome: "denied", text: "No rule applies, so the return is refused."}\n'
+        'sections: {returns: {title: "Returns and refunds"}}\n'
+        "alternatives:\n"
+        '  kinds: {supervisor_review: {rank: 10, words: "a review of your case"}}\n'
+        '  fallback: {kind: "supervisor_review", text: "A supervisor can review your case."}\n'
     )
 
 
-def _facts_yaml() -> str:
-    lines = ["facts:"]
-    for name, decl in FACTS.items():
-        lines.append(f"  {name}: {_y({**decl, 'derive': 'given'})}")
+def _vocabulary_yaml() -> str:
+    lines = ['kinds: {return: {description: "Send an item back."}}', "fields:", "  request:"]
+    lines += [f"    {name}: {_y(decl)}" for name, decl in FIELDS.items()]
     return "\n".join(lines) + "\n"
+
+
+def _facts_yaml() -> str:
+    lines = ["facts:"] + [f"  {n}: {_y({**d, 'expr': n})}" for n, d in FACTS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _rule_yaml(rid: str, priority: int, when: str, outcome: str, title: str) -> str:
+    return (
+        f"  - id: {_y(rid)}\n"
+        f"    title: {_y(title)}\n"
+        '    kinds: ["return"]\n'
+        f"    priority: {priority}\n"
+        f"    when: {when}\n"
+        f"    outcome: {_y(outcome)}\n"
+        f"    text: {_y(f'Decided by rule {rid}: {title}.')}\n"
+        '    citation: {section: "returns"}'
+    )
 
 
 def _rules_yaml(rules: Sequence[Any], prefix: str, first_priority: int) -> str:
     out = ['section: "returns"', "rules:"]
     for i, (rid, outcome, reason, conds) in enumerate(rules):
-        words = reason.replace("_", " ")
-        out.append(
-            f"  - id: {_y(f'{prefix}-{rid}')}\n"
-            f"    title: {_y(words.capitalize())}\n"
-            '    kinds: ["return"]\n'
-            f"    priority: {first_priority - i}\n"
-            f"    when: {_when(conds)}\n"
-            f"    outcome: {_y(outcome)}\n"
-            f"    text: {_y(f'Decided by rule {rid}: {words}.')}\n"
-            '    citation: {section: "returns"}'
-        )
+        title = reason.replace("_", " ").capitalize()
+        out.append(_rule_yaml(f"{prefix}-{rid}", first_priority - i, _when(conds), outcome, title))
     return "\n".join(out) + "\n"
 
 
 def write_pack(dest: Path, rules: Sequence[Any], prefix: str, title: str) -> tuple[Path, str]:
     """Write ``rules`` (peers' neutral spec) as a pack; list order -> priorities len..1.
 
-    One YAML file when it fits the loader's 1 MiB per-file limit, else a directory
-    (policy.yaml, facts.yaml and area files of ``RULES_PER_AREA_FILE`` rules each).
+    One YAML file holding every top-level key when it fits the loader's 1 MiB per-file
+    limit, else a directory (policy.yaml, vocabulary.yaml, facts.yaml and area files of
+    ``RULES_PER_AREA_FILE`` rules each).
     """
     n = len(rules)
-    single = _policy_yaml(title) + _facts_yaml() + _rules_yaml(rules, prefix, n)
+    head = {"policy": _policy_yaml(title), "vocabulary": _vocabulary_yaml()}
+    head["facts"] = _facts_yaml()
+    single = "".join(head.values()) + _rules_yaml(rules, prefix, n)
     if len(single.encode()) <= PACK_FILE_LIMIT:
         path = dest.with_suffix(".yaml")
         path.write_text(single)
         return path, "single file"
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / "policy.yaml").write_text(_policy_yaml(title))
-    (dest / "facts.yaml").write_text(_facts_yaml())
+    for name, text in head.items():
+        (dest / f"{name}.yaml").write_text(text)
     chunks = range(0, n, RULES_PER_AREA_FILE)
     for k, start in enumerate(chunks):
         part = rules[start : start + RULES_PER_AREA_FILE]
@@ -251,11 +348,11 @@ def write_pack(dest: Path, rules: Sequence[Any], prefix: str, title: str) -> tup
 
 def rule_key(verdict: Any, prefix: str) -> tuple[str, str]:
     """(outcome, peers' rule id) of a Verdict; the pack default <-> "DEFAULT"."""
-    rule = verdict.rule
-    if rule is None:
-        return verdict.outcome, "DEFAULT"
-    rid = rule.id
-    return verdict.outcome, rid[len(prefix) + 1 :] if rid.startswith(prefix + "-") else rid
+    outcome = verdict.outcome.value  # an Outcome (str enum); the peers use plain text
+    if verdict.rule is None:
+        return outcome, "DEFAULT"
+    rid = verdict.rule.id
+    return outcome, rid[len(prefix) + 1 :] if rid.startswith(prefix + "-") else rid
 
 
 def verify_engine(
@@ -271,10 +368,8 @@ def verify_engine(
             if got != expected:
                 bad.append(f"{name}: got {got}, expected {expected} for {r}")
             if name == "trace":
-                decided = [x for x in verdict.trace or () if x.decided]
-                if len(decided) != (0 if verdict.rule is None else 1) or (
-                    decided and verdict.rule is not None and decided[0].rule_id != verdict.rule.id
-                ):
+                decided = [x.rule_id for x in verdict.trace or () if x.decided]
+                if decided != ([] if verdict.rule is None else [verdict.rule.id]):
                     bad.append(f"trace: decided flags wrong for {r}")
     if bad:
         shown = "\n  ".join(bad[:5])
@@ -290,188 +385,107 @@ def section_peers(peers: ModuleType, out_dir: Path, quick: bool) -> dict[str, An
 
     log("1. peer workload as a single-file policylib pack")
     path, form = write_pack(out_dir / "peer_main", peers.MAIN_RULES, "PEER", "Peer benchmark")
-    t0 = PC()
-    policy = policylib.load_policy(path)
-    load_ms = (PC() - t0) * 1e3
+    policy, load = timed_load(path)
     engine = policy.engine
     vreqs = peers.gen_requests(10_000, 12345)
     verified = verify_engine(peers, engine, peers.MAIN_RULES, vreqs, "PEER")
-    log(f"   {path} ({form}) loaded in {load_ms:.1f} ms; {verified} requests verified OK")
+    log(f"   {path} ({form}) loaded in {load['load_ms']:.1f} ms; {verified} requests verified")
 
     log("2. single-request latency, one run, interleaved repeats")
-    contenders: list[tuple[str, Decide, str]] = []
-    for cls in (peers.PythonIfElif, peers.PythonInterp, peers.PythonInterpExplain):
-        contenders.append((cls.name, cls().build(peers.MAIN_RULES, "bench"), "peer"))
+    classes = [peers.PythonIfElif, peers.PythonInterp, peers.PythonInterpExplain]
     zen_note = ""
-    try:
-        import zen  # noqa: F401
-
-        for cls in (peers.ZenStatic, peers.ZenTrace):
-            contenders.append((cls.name, cls().build(peers.MAIN_RULES, "bench"), "peer"))
-    except ImportError as exc:
-        zen_note = f"zen-engine not importable ({exc}); zen rows skipped"
+    if importlib.util.find_spec("zen") is not None:
+        classes += [peers.ZenStatic, peers.ZenTrace]
+    else:
+        zen_note = "zen-engine not importable; zen rows skipped"
         log("   " + zen_note)
-    contenders.append(("policylib decide", partial(engine.decide, KIND), "policylib"))
-    contenders.append(("policylib trace", partial(engine.trace, KIND), "policylib"))
+    contenders: list[tuple[str, Decide]] = []
+    for cls in classes:
+        fn = cls().build(peers.MAIN_RULES, "bench")
+        bad = peers.verify(fn, peers.MAIN_RULES, vreqs)
+        if bad:
+            raise BenchError(f"peer engine {cls.name} disagrees with the reference: {bad[:2]}")
+        contenders.append((cls.name, fn))
+    contenders.append(("policylib decide", partial(engine.decide, KIND)))
+    contenders.append(("policylib trace", partial(engine.trace, KIND)))
     try:  # the optional durable_rules backend, behind its guards (Python < 3.13)
         durable = policylib.load_policy(path, engine="durable").engine
         verify_engine(peers, durable, peers.MAIN_RULES, vreqs[:2_000], "PEER")
-        contenders.append(("policylib durable", partial(durable.decide, KIND), "policylib"))
+        contenders.append(("policylib durable", partial(durable.decide, KIND)))
     except policylib.BackendError as exc:
         log(f"   durable backend skipped: {exc}")
 
-    verified_peers: dict[str, int] = {}
-    for name, fn, origin in contenders:
-        if origin == "peer":
-            bad = peers.verify(fn, peers.MAIN_RULES, vreqs)
-            if bad:
-                raise BenchError(f"peer engine {name} disagrees with the reference: {bad[:2]}")
-        verified_peers[name] = len(vreqs)
-
     n_lat, reps, budget = (3_000, 3, 2.0) if quick else (10_000, 5, 6.0)
     lreqs = peers.gen_requests(n_lat, 777)
-    for _, fn, _ in contenders:
+    for _, fn in contenders:
         peers.latency_run(fn, lreqs[:1000], 5.0)  # warm-up
     p50s: dict[str, list[float]] = defaultdict(list)
     p99s: dict[str, list[float]] = defaultdict(list)
-    counts: dict[str, int] = {}
     for _ in range(reps):
-        for name, fn, _ in contenders:
+        for name, fn in contenders:
             xs = peers.latency_run(fn, lreqs, budget)
             p50s[name].append(statistics.median(xs) * 1e6)
             p99s[name].append(peers.pct(xs, 99) * 1e6)
-            counts[name] = min(counts.get(name, len(xs)), len(xs))
     floor = statistics.median(p50s["python_ifelif"])
     rows = []
-    for name, _, origin in contenders:
-        p50 = statistics.median(p50s[name])
-        rows.append(
-            {
-                "engine": name,
-                "origin": origin,
-                "p50_us": p50,
-                "p99_us": statistics.median(p99s[name]),
-                "x_floor": p50 / floor,
-                "n_per_repeat": counts[name],
-                "repeats": reps,
-                "verified": verified_peers[name],
-            }
-        )
-        log(f"   {name:24s} p50 {p50:8.2f} us  p99 {statistics.median(p99s[name]):8.2f} us")
-    return {
-        "pack": str(path),
-        "pack_form": form,
-        "load_ms": load_ms,
-        "verified": verified,
-        "rows": rows,
-        "zen_note": zen_note,
-    }
+    for name, _ in contenders:
+        p50, p99 = statistics.median(p50s[name]), statistics.median(p99s[name])
+        rows.append({"engine": name, "p50_us": p50, "p99_us": p99, "x_floor": p50 / floor})
+        rows[-1]["verified"] = 2_000 if name == "policylib durable" else len(vreqs)
+        log(f"   {name:24s} p50 {p50:8.2f} us  p99 {p99:8.2f} us")
+    out = {"pack": str(path), "pack_form": form, **load, "verified": verified, "rows": rows}
+    return {**out, "repeats": reps, "zen_note": zen_note}
 
 
 # --------------------------------------------------------------------------- 3: scaling
 
 
-def _load_child(path: str) -> None:
-    """Fresh process: import policylib, load one pack, print load time and peak RSS."""
-    import policylib
-
-    before = rss_mb()
+def _zen_contender(
+    peers: ModuleType, rules: Sequence[Any], reqs: Sequence[Any], n: int, rate: float | None
+) -> tuple[Decide | None, dict[str, Any], float | None]:
+    """A verified zen decide for a scaling row, unless its build would take too long."""
+    predicted = None if rate is None else rate * n
+    if predicted is not None and predicted > ZEN_BUILD_LIMIT_S:
+        return None, {"zen_note": f"skipped: build predicted {predicted:.0f} s > 60 s"}, rate
     t0 = PC()
-    policy = policylib.load_policy(path)
-    load_s = PC() - t0
-    print(
-        json.dumps(
-            {
-                "load_s": load_s,
-                "rss_after_import_mb": before,
-                "rss_after_load_mb": rss_mb(),
-                "peak_rss_mb": peak_rss_mb(),
-                "rules": len(policy.rules),
-            }
-        )
-    )
-
-
-def _fresh_load(path: Path) -> dict[str, Any]:
-    cmd = [sys.executable, os.path.abspath(__file__), "--load-child", str(path)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    except subprocess.TimeoutExpired:
-        return {"error": "fresh-process load timed out after 900 s"}
-    if proc.returncode != 0:
-        tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
-        return {"error": f"rc={proc.returncode}: {tail[0][:200]}"}
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    zdec = peers.ZenStatic().build(rules, f"s{n}")
+    zdec(reqs[0])
+    build_s = PC() - t0
+    if build_s > ZEN_BUILD_LIMIT_S:
+        return None, {"zen_note": f"skipped: build took {build_s:.0f} s > 60 s"}, build_s / n
+    bad = peers.verify(zdec, rules, reqs[:1000], budget_s=20.0)
+    if bad:
+        raise BenchError(f"zen disagrees with the reference at N={n}: {bad[:1]}")
+    return zdec, {"zen_build_ms": build_s * 1e3}, build_s / n
 
 
 def section_scaling(peers: ModuleType, out_dir: Path, quick: bool) -> list[dict[str, Any]]:
-    import policylib
-
-    try:
-        import zen  # noqa: F401
-
-        zen_ok = True
-    except ImportError:
-        zen_ok = False
+    zen_ok = importlib.util.find_spec("zen") is not None
     n_lat, budget = (1_000, 1.5) if quick else (5_000, 5.0)
     rows: list[dict[str, Any]] = []
     zen_rate: float | None = None  # build seconds per rule, from the last n built
     for n in SCALING_NS:
         log(f"3. scaling: N={n}")
         rules = peers.MAIN_RULES if n == 7 else peers.synth_rules(n)
-        reqs = (
-            peers.gen_requests(n_lat, 777)
-            if n == 7
-            else peers.gen_synth_requests(n_lat, n, 100 + n)
-        )
+        if n == 7:
+            reqs = peers.gen_requests(n_lat, 777)
+        else:
+            reqs = peers.gen_synth_requests(n_lat, n, 100 + n)
         path, form = write_pack(out_dir / f"scale_{n}", rules, "SYN", f"Synthetic {n}")
-        loads = []
-        policy = None
-        for _ in range(1 if n >= 10_000 or quick else 3):
-            policy = None
-            gc.collect()
-            t0 = PC()
-            policy = policylib.load_policy(path)
-            loads.append(PC() - t0)
-        assert policy is not None
+        policy, load = timed_load(path, 1 if n >= 10_000 or quick else 3)
         engine = policy.engine
         verified = verify_engine(peers, engine, rules, reqs[:1000], "SYN")
-        fresh = _fresh_load(path)
-        row: dict[str, Any] = {
-            "n": n,
-            "workload": "main (peers.MAIN_RULES)" if n == 7 else "peers.synth_rules",
-            "pack_form": form,
-            "load_ms": statistics.median(loads) * 1e3,
-            "load_repeats": len(loads),
-            "fresh_load_ms": fresh.get("load_s", float("nan")) * 1e3,
-            "fresh_peak_rss_mb": fresh.get("peak_rss_mb"),
-            "fresh_rss_after_import_mb": fresh.get("rss_after_import_mb"),
-            "fresh_error": fresh.get("error", ""),
-            "verified": verified,
-        }
-        dec, tra = partial(engine.decide, KIND), partial(engine.trace, KIND)
-        contenders: list[tuple[str, Decide]] = [("decide", dec), ("trace", tra)]
+        row: dict[str, Any] = {"n": n, "pack_form": form, **load, **fresh_load(path)}
+        row["verified"] = verified
+        contenders: list[tuple[str, Decide]] = [
+            ("decide", partial(engine.decide, KIND)),
+            ("trace", partial(engine.trace, KIND)),
+        ]
         if zen_ok:
-            predicted = None if zen_rate is None else zen_rate * n
-            if predicted is not None and predicted > ZEN_BUILD_LIMIT_S:
-                row["zen_note"] = (
-                    f"skipped: build predicted {predicted:.0f} s > {ZEN_BUILD_LIMIT_S:.0f} s"
-                )
-            else:
-                t0 = PC()
-                zdec = peers.ZenStatic().build(rules, f"s{n}")
-                zdec(reqs[0])
-                build_s = PC() - t0
-                zen_rate = build_s / n
-                row["zen_build_ms"] = build_s * 1e3
-                if build_s > ZEN_BUILD_LIMIT_S:
-                    row["zen_note"] = f"skipped: build took {build_s:.0f} s > 60 s"
-                else:
-                    bad = peers.verify(zdec, rules, reqs[:1000], budget_s=20.0)
-                    if bad:
-                        raise BenchError(f"zen disagrees with the reference at N={n}: {bad[:1]}")
-                    contenders.append(("zen", zdec))
+            zdec, zen_row, zen_rate = _zen_contender(peers, rules, reqs, n, zen_rate)
+            row.update(zen_row)
+            if zdec is not None:
+                contenders.append(("zen", zdec))
         else:
             row["zen_note"] = "zen-engine not importable"
         for _, fn in contenders:
@@ -480,32 +494,21 @@ def section_scaling(peers: ModuleType, out_dir: Path, quick: bool) -> list[dict[
         for _ in range(2 if quick else 3):  # interleaved repeats
             for name, fn in contenders:
                 xs = peers.latency_run(fn, reqs, budget)
-                results[name].append(statistics.median(xs) * 1e6)
-                results[name + "_p99"].append(peers.pct(xs, 99) * 1e6)
-        for key, vals in results.items():
-            row[f"{key}_us" if key.endswith("_p99") else f"{key}_p50_us"] = statistics.median(vals)
-        row["peak_rss_inprocess_mb"] = peak_rss_mb()
+                results[name + "_p50_us"].append(statistics.median(xs) * 1e6)
+                results[name + "_p99_us"].append(peers.pct(xs, 99) * 1e6)
+        row.update({key: statistics.median(vals) for key, vals in results.items()})
         rows.append(row)
         log(
-            f"   load {row['load_ms']:.1f} ms ({form}); decide p50 {row['decide_p50_us']:.2f} us,"
-            f" trace p50 {row['trace_p50_us']:.2f} us, zen p50 "
-            f"{fmt(row.get('zen_p50_us'), 2)} us; fresh peak RSS "
-            f"{fmt(row['fresh_peak_rss_mb'])} MB {row['fresh_error']}"
+            f"   load {_load(row)} ms ({form}); decide p50 {row['decide_p50_us']:.2f} us, "
+            f"trace p50 {row['trace_p50_us']:.2f} us, zen p50 {fmt(row.get('zen_p50_us'), 2)}"
+            f" us; fresh peak RSS {fmt(row.get('fresh_peak_rss_mb'))} MB {row['fresh_error']}"
         )
-        del policy, engine, dec, tra, contenders
+        del policy, engine, contenders
         gc.collect()
     return rows
 
 
 # --------------------------------------------------------------------------- 4: end to end
-
-
-class _Frame:
-    __slots__ = ("child_s", "stage")
-
-    def __init__(self, stage: str) -> None:
-        self.stage = stage
-        self.child_s = 0.0
 
 
 class StageTimer:
@@ -515,20 +518,15 @@ class StageTimer:
         self.self_s: dict[str, float] = defaultdict(float)
         self.incl_s: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
-        self._stack: list[_Frame] = []
+        self._stack: list[list[Any]] = []  # [stage, seconds spent in timed callees]
         self._undo: list[Callable[[], None]] = []
 
-    def wrap(
-        self, stage: str, fn: Callable[..., Any], inherit: Iterable[str] = ()
-    ) -> Callable[..., Any]:
-        inherit_from = frozenset(inherit)
+    def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         stack = self._stack
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            if stack and stack[-1].stage in inherit_from:
-                return fn(*args, **kwargs)
-            frame = _Frame(stage)
-            outer = any(f.stage == stage for f in stack)
+            frame: list[Any] = [stage, 0.0]
+            outer = any(f[0] == stage for f in stack)  # recursion: inclusive counted once
             stack.append(frame)
             t0 = PC()
             try:
@@ -536,58 +534,74 @@ class StageTimer:
             finally:
                 dt = PC() - t0
                 stack.pop()
-                self.self_s[stage] += dt - frame.child_s
-                if not outer:
-                    self.incl_s[stage] += dt
+                self.self_s[stage] += dt - frame[1]
+                self.incl_s[stage] += 0.0 if outer else dt
                 self.calls[stage] += 1
                 if stack:
-                    stack[-1].child_s += dt
+                    stack[-1][1] += dt
 
         return timed
 
-    def patch(self, owner: Any, attr: str, stage: str, inherit: Iterable[str] = ()) -> bool:
-        """Replace owner.attr by a timed wrapper (instance attribute or module global)."""
+    def patch(self, owner: Any, attr: str, stage: str) -> None:
+        """Replace owner.attr by a timed wrapper (instance attribute or module global).
+
+        Raises BenchError when there is no such callable: the library has moved on and the
+        breakdown must follow it, not quietly lose a stage.
+        """
         original = getattr(owner, attr, None)
         if original is None or not callable(original):
-            return False
-        had_own = isinstance(owner, ModuleType) or attr in getattr(owner, "__dict__", {})
-        setattr(owner, attr, self.wrap(stage, original, inherit))
-        if had_own:
+            name = getattr(owner, "__name__", type(owner).__name__)
+            raise BenchError(f"stage breakdown: patch point {name}.{attr} is gone ({stage})")
+        if isinstance(owner, ModuleType) or attr in getattr(owner, "__dict__", {}):
             self._undo.append(lambda: setattr(owner, attr, original))
         else:
             self._undo.append(lambda: delattr(owner, attr))
-        return True
+        setattr(owner, attr, self.wrap(stage, original))
+        self.calls[stage] += 0  # listed even when never called
 
     def restore(self) -> None:
         while self._undo:
             self._undo.pop()()
 
 
-def _stage_breakdown(policy: Any, reqs: Sequence[Any], now: datetime) -> dict[str, Any]:
-    import policylib.policy as ppol
+# (owner, attribute, stage, calls): owner is an attribute of the Policy ("" for the Policy
+# itself) or a policylib module. calls: "each" = at least once per evaluation (on average),
+# "some" = at least once over the run (the examples include denials with alternatives),
+# "any" = may be idle. A stage called less than that means the wrappers are not where the
+# work happens any more: the run fails rather than print a breakdown that is quietly wrong.
+STAGES = (
+    ("", "evaluate", "evaluate (glue: clock, split, verdicts, asked)", "each"),
+    ("policylib.policy", "parse_request", "parse_request (pydantic)", "each"),
+    ("deriver", "env", "derive: env per request", "each"),
+    ("deriver", "derive", "derive: facts", "each"),
+    ("engine", "trace", "engine.trace (without its decide)", "each"),
+    ("engine", "decide", "engine.decide (in trace and probes)", "each"),
+    ("texts", "format_facts", "rendering: format_facts", "each"),
+    ("texts", "fill", "rendering: fill (Fluent)", "some"),
+    ("", "_reasons", "rendering: reasons", "each"),
+    ("", "_question", "rendering: question", "any"),
+    ("", "_combine", "rendering: combine + Decision models", "each"),
+    ("", "_decision_context", "rendering: decision context", "each"),
+    ("policylib.policy", "render_decision", "rendering: render_decision", "each"),
+    ("search", "find", "alternatives: search (own work)", "some"),
+    ("", "probe", "alternatives: probe glue", "some"),
+    ("", "_run", "alternatives: axis expressions", "any"),
+    ("policylib.search.alternatives", "apply_change", "alternatives: apply_change", "some"),
+)
 
+
+def _stage_breakdown(policy: Any, reqs: Sequence[Any], now: datetime) -> dict[str, Any]:
     timer = StageTimer()
-    patched = [
-        timer.patch(policy, "evaluate", "evaluate (glue: split, clock, combine loop)"),
-        timer.patch(ppol, "parse_request", "parse_request"),
-        timer.patch(policy, "_context", "derive_facts"),
-        timer.patch(ppol, "derive_facts", "derive_facts"),
-        timer.patch(policy.engine, "trace", "engine.trace"),
-        timer.patch(policy.engine, "decide", "engine.decide (probes)", inherit=["engine.trace"]),
-        timer.patch(ppol, "find_alternatives", "alternatives (own work)"),
-        timer.patch(policy.renderer, "format_facts", "rendering: format_facts"),
-        timer.patch(policy.renderer, "fill", "rendering: fill (Fluent)"),
-        timer.patch(policy, "_reasons", "rendering: reasons/questions"),
-        timer.patch(policy, "_question", "rendering: reasons/questions"),
-        timer.patch(ppol, "_trace_models", "rendering: trace models"),
-        timer.patch(policy, "_decision_context", "rendering: decision context"),
-        timer.patch(policy, "_combine", "rendering: combine + Decision models"),
-        timer.patch(ppol, "render_decision", "rendering: render_decision"),
-    ]
     try:
-        for r in reqs[: min(200, len(reqs))]:  # warm-up through the wrappers
+        for owner, attr, stage, _ in STAGES:
+            if owner.startswith("policylib."):
+                target = importlib.import_module(owner)
+            else:
+                target = getattr(policy, owner) if owner else policy
+            timer.patch(target, attr, stage)
+        for r in reqs[:200]:  # warm-up through the wrappers
             policy.evaluate(r, now=now)
-        for key in list(timer.self_s):
+        for key in list(timer.calls):
             timer.self_s[key] = timer.incl_s[key] = 0.0
             timer.calls[key] = 0
         t0 = PC()
@@ -597,22 +611,15 @@ def _stage_breakdown(policy: Any, reqs: Sequence[Any], now: datetime) -> dict[st
     finally:
         timer.restore()
     n = len(reqs)
-    stages = [
-        {
-            "stage": stage,
-            "self_us": timer.self_s[stage] / n * 1e6,
-            "incl_us": timer.incl_s[stage] / n * 1e6,
-            "calls_per_eval": timer.calls[stage] / n,
-        }
-        for stage in sorted(timer.self_s, key=lambda s: -timer.self_s[s])
-    ]
-    return {
-        "evaluations": n,
-        "wall_us_per_eval": wall / n * 1e6,
-        "stages": stages,
-        "patched": sum(patched),
-        "note": "self time per evaluate; wrappers add ~0.3-1 us per timed call",
-    }
+    least = {"each": n, "some": 1, "any": 0}
+    idle = [f"{o or 'policy'}.{a} ({c})" for o, a, s, c in STAGES if timer.calls[s] < least[c]]
+    if idle:
+        raise BenchError(f"stage breakdown: stages called less than expected: {idle}")
+    stages = []
+    for s in sorted(timer.calls, key=lambda s: -timer.self_s[s]):
+        us = {"self_us": timer.self_s[s] / n * 1e6, "incl_us": timer.incl_s[s] / n * 1e6}
+        stages.append({"stage": s, **us, "calls_per_eval": timer.calls[s] / n})
+    return {"evaluations": n, "wall_us_per_eval": wall / n * 1e6, "stages": stages}
 
 
 def _cprofile(policy: Any, reqs: Sequence[Any], now: datetime, top: int) -> str:
@@ -630,24 +637,13 @@ def _cprofile(policy: Any, reqs: Sequence[Any], now: datetime, top: int) -> str:
     return buf.getvalue()
 
 
-def section_e2e(
-    lat_run: Callable[[Decide, Sequence[Any], float], list[float]],
-    quick: bool,
-    force_profile: bool,
-) -> tuple[dict[str, Any], Any, list[Any], datetime]:
-    import policylib
-
-    log("4. end to end on the bundled pack")
-    t0 = PC()
-    policy = policylib.load_policy()
-    load_ms = (PC() - t0) * 1e3
-    now = datetime.fromisoformat(NOW_TEXT)
+def examples(policy: Any, now: datetime) -> tuple[list[str], list[Any], list[str], dict[str, str]]:
+    """The pack's example requests that evaluate: names, dicts, JSON texts, and errors."""
     ex_dir = Path(policy.pack.source) / "examples"
     files = sorted(ex_dir.glob("*.json"))
     if not files:
         raise BenchError(f"no example requests in {ex_dir}")
     names, dicts, texts, errors = [], [], [], {}
-    outcomes: dict[str, int] = defaultdict(int)
     for f in files:
         text = f.read_text(encoding="utf-8")
         data = json.loads(text)
@@ -660,7 +656,6 @@ def section_e2e(
         if again.outcome != decision.outcome:
             errors[f.name] = f"dict -> {decision.outcome}, JSON text -> {again.outcome}"
             continue
-        outcomes[str(decision.outcome.value)] += 1
         names.append(f.name)
         dicts.append(data)
         texts.append(text)
@@ -671,7 +666,20 @@ def section_e2e(
         log(f"   {len(which)} example(s) skipped ({', '.join(which[:3])}...): {err}")
     if not dicts:
         raise BenchError("no example request could be evaluated")
-    log(f"   {len(dicts)}/{len(files)} examples evaluate; outcomes {dict(outcomes)}")
+    return names, dicts, texts, errors
+
+
+def section_e2e(
+    lat_run: LatencyRun, quick: bool, force_profile: bool
+) -> tuple[dict[str, Any], Any, list[Any], datetime]:
+    log("4. end to end on the bundled pack")
+    policy, load = timed_load(None, 3)
+    now = datetime.fromisoformat(NOW_TEXT)
+    names, dicts, texts, errors = examples(policy, now)
+    outcomes: dict[str, int] = defaultdict(int)
+    for data in dicts:
+        outcomes[policy.evaluate(data, now=now).outcome.value] += 1
+    log(f"   {len(dicts)}/{len(dicts) + len(errors)} examples evaluate; outcomes {dict(outcomes)}")
 
     def by_dict(r: Any) -> Any:
         return policy.evaluate(r, now=now)
@@ -681,58 +689,45 @@ def section_e2e(
     cyc_t = [texts[i % len(texts)] for i in range(n_cycle)]
     lat_run(by_dict, cyc_d[: 5 * len(dicts)], 5.0)  # warm-up
     lat_run(by_dict, cyc_t[: 5 * len(texts)], 5.0)
-    import policylib.policy as policy_module
-
-    search = policy_module.find_alternatives
-
-    def no_search(**_: Any) -> list[Any]:
-        return []
-
     res: dict[str, list[float]] = defaultdict(list)
-    count = {"dict": n_cycle, "json": n_cycle, "core": n_cycle}
     for _ in range(reps):
         for label, cyc in (("dict", cyc_d), ("json", cyc_t), ("core", cyc_d)):
-            # "core": the pipeline the core issue times (validate, derive, decide, trace,
-            # render), i.e. evaluate with the alternatives search switched off here only.
-            policy_module.find_alternatives = no_search if label == "core" else search  # type: ignore[assignment]
+            # "core": the pipeline without the alternatives search (parse, derive, trace,
+            # render): this policy's Search.find answers "nothing", here only.
+            if label == "core":
+                policy.search.find = lambda **_: []
             try:
                 xs = lat_run(by_dict, cyc, budget)
             finally:
-                policy_module.find_alternatives = search
-            res[label + "_p50"].append(statistics.median(xs) * 1e6)
-            res[label + "_p99"].append(pct(xs, 99) * 1e6)
-            count[label] = min(count[label], len(xs))
+                policy.search.__dict__.pop("find", None)
+            res[label + "_p50_us"].append(statistics.median(xs) * 1e6)
+            res[label + "_p99_us"].append(pct(xs, 99) * 1e6)
     out: dict[str, Any] = {
         "pack": policy.pack.source,
         "pack_rules": len(policy.rules),
-        "load_ms": load_ms,
+        **load,
+        **fresh_load(Path(policy.pack.source)),
         "examples": len(dicts),
-        "examples_total": len(files),
+        "examples_total": len(dicts) + len(errors),
         "example_errors": errors,
         "outcomes": dict(outcomes),
-        "now": NOW_TEXT,
         "repeats": reps,
-        "n_per_repeat": count,
+        **{key: statistics.median(vals) for key, vals in res.items()},
     }
-    for key, vals in res.items():
-        out[key + "_us"] = statistics.median(vals)
-    # per example: which requests are expensive
-    per: list[dict[str, Any]] = []
-    k = 20 if quick else 60
+    per: list[dict[str, Any]] = []  # per example: which requests are expensive
     for name, data in zip(names, dicts, strict=True):
-        xs = lat_run(by_dict, [data] * k, 2.0)
+        xs = lat_run(by_dict, [data] * (20 if quick else 60), 2.0)
         per.append({"example": name, "p50_us": statistics.median(xs) * 1e6})
-    per.sort(key=lambda x: -x["p50_us"])
-    out["per_example"] = per
+    out["per_example"] = sorted(per, key=lambda x: -x["p50_us"])
     over = out["dict_p50_us"] > TARGET_E2E_US
-    out["over_target"] = over
     log(
-        f"   evaluate(dict) p50 {out['dict_p50_us']:.1f} us p99 {out['dict_p99_us']:.1f} us; "
-        f"JSON text p50 {out['json_p50_us']:.1f} us ({'OVER' if over else 'within'} target)"
+        f"   load {_load(out)} ms; evaluate(dict) p50 {out['dict_p50_us']:.1f} us p99 "
+        f"{out['dict_p99_us']:.1f} us; JSON text p50 {out['json_p50_us']:.1f} us "
+        f"({'OVER' if over else 'within'} target)"
     )
+    # always: it is cheap, and it checks that the patch points still exist
+    out["breakdown"] = _stage_breakdown(policy, cyc_d[: 1_000 if quick else 5_000], now)
     if over or force_profile:
-        n_bd = 1_000 if quick else 5_000
-        out["breakdown"] = _stage_breakdown(policy, cyc_d[:n_bd], now)
         out["cprofile"] = _cprofile(policy, cyc_d[: 300 if quick else 2_000], now, 30)
     return out, policy, dicts, now
 
@@ -741,18 +736,13 @@ def section_e2e(
 
 
 def section_memory(
-    policy: Any,
-    dicts: Sequence[Any],
-    now: datetime,
-    total: int,
-    step: int,
-    budget_s: float | None = None,
+    policy: Any, dicts: Sequence[Any], now: datetime, total: int, budget_s: float | None
 ) -> dict[str, Any]:
+    step = max(1, total // 10)
     log(f"5. memory: {total:,} evaluations, RSS every {step:,}")
     deadline = None if budget_s is None else PC() + budget_s
     stopped = ""
-    evaluate = policy.evaluate
-    m = len(dicts)
+    evaluate, m = policy.evaluate, len(dicts)
     samples = [{"evaluations": 0, "rss_mb": rss_mb()}]
     t0 = PC()
     done = 0
@@ -767,26 +757,119 @@ def section_memory(
             log("   " + stopped)
             break
     wall = PC() - t0
-    first, last = samples[1]["rss_mb"], samples[-1]["rss_mb"]
+    last = samples[-1]["rss_mb"]
     return {
         "evaluations": done,
-        "planned": total,
         "stopped": stopped,
-        "step": step,
         "samples": samples,
-        "growth_first_to_last_mb": last - first,
+        "growth_first_to_last_mb": last - samples[1]["rss_mb"],
         "growth_start_to_last_mb": last - samples[0]["rss_mb"],
         "evals_per_s": done / wall,
-        "wall_s": wall,
     }
+
+
+# --------------------------------------------------------------------------- 6: flat in size
+
+
+def extra_rules_yaml(start: int, count: int, *, reads_choice: bool = False) -> str:
+    """An area file of return rules no example request meets: each tests an item category
+    of its own (``bench-extra-N``) and a return window, so they load without precedence
+    conflicts (rules of one priority are told apart by their categories). With
+    ``reads_choice`` each also tests ``resolution``, a path the alternatives search varies
+    (with ``in``, so the engine's equality index stays on the category)."""
+    out = ['section: "returns"', "rules:"]
+    for i in range(start, start + count):
+        tests: list[Any] = [
+            {"item_category": f"bench-extra-{i}"},
+            {"days_since_delivery": {"lte": 10 + i % 90}},
+        ]
+        if reads_choice:
+            tests.append({"resolution": {"in": ["refund", "store_credit"]}})
+        outcome = "granted" if i % 2 else "denied"
+        title = f"Bench category {i} window"
+        out.append(_rule_yaml(f"BENCH-X-{i}", FLAT_PRIORITY, _y({"all": tests}), outcome, title))
+    return "\n".join(out) + "\n"
+
+
+def write_big_pack(src: Path, dest: Path, extra: int, *, reads_choice: bool = False) -> Path:
+    """A copy of the pack ``src`` plus ``extra`` generated rules (never written into src)."""
+    shutil.copytree(src.resolve(), dest)
+    for k, start in enumerate(range(0, extra, RULES_PER_AREA_FILE)):
+        text = extra_rules_yaml(
+            start, min(RULES_PER_AREA_FILE, extra - start), reads_choice=reads_choice
+        )
+        (dest / f"zz_bench_extra_{k:03d}.yaml").write_text(text)
+    return dest
+
+
+def _signature(decision: Any) -> tuple[Any, ...]:
+    reasons = tuple(r.rule_id for r in decision.reasons)
+    return (
+        decision.outcome.value,
+        reasons,
+        tuple((a.kind, a.rule_id) for a in decision.alternatives),
+    )
+
+
+def section_flat(lat_run: LatencyRun, out_dir: Path, quick: bool) -> dict[str, Any]:
+    """evaluate of one denied and one granted return: bundled pack vs + N extra rules."""
+    src = Path(timed_load(None)[0].pack.source)
+    now = datetime.fromisoformat(NOW_TEXT)
+    variants = [("bundled", 0, False), *((f"+{n:,} extra", n, False) for n in FLAT_EXTRA)]
+    variants.append((f"+{FLAT_EXTRA[-1]:,} extra reading resolution", FLAT_EXTRA[-1], True))
+    rows: list[dict[str, Any]] = []
+    policies: list[Any] = []
+    for label, n, choice in variants:
+        log(f"6. flat in pack size: {label}")
+        dest = out_dir / f"flat_{n}_{int(choice)}"
+        path = write_big_pack(src, dest, n, reads_choice=choice) if n else src
+        policy, load = timed_load(path)
+        rows.append({"pack": label, "extra_rules": n, "reads_choice": choice, **load})
+        rows[-1]["rules"] = len(policy.rules)
+        policies.append(policy)
+        log(f"   {len(policy.rules):,} rules loaded in {_load(load)} ms")
+    # the extra rules must change nothing: every example decided alike by every pack
+    names, dicts, _, _ = examples(policies[0], now)
+    base = [_signature(policies[0].evaluate(d, now=now)) for d in dicts]
+    for row, policy in zip(rows[1:], policies[1:], strict=True):
+        for name, data, expected in zip(names, dicts, base, strict=True):
+            got = _signature(policy.evaluate(data, now=now))
+            if got != expected:
+                raise BenchError(f"{row['pack']}: {name} decided {got}, bundled {expected}")
+    requests = {}
+    for which, name in (("denied", FLAT_DENIED), ("granted", FLAT_GRANTED)):
+        if name not in names or base[names.index(name)][0] != which:
+            raise BenchError(f"flat: example {name} is missing or not {which}")
+        requests[which] = dicts[names.index(name)]
+    n_req, reps, budget = (300, 3, 1.0) if quick else (2_000, 5, 4.0)
+    p50s: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for rep in range(reps + 1):  # the first round warms up; then interleaved repeats
+        for k, policy in enumerate(policies):
+            for which, data in requests.items():
+                xs = lat_run(partial(policy.evaluate, now=now), [data] * n_req, budget)
+                if rep:
+                    p50s[k, which].append(statistics.median(xs) * 1e6)
+    for k, row in enumerate(rows):
+        for which in requests:
+            row[f"{which}_p50_us"] = statistics.median(p50s[k, which])
+            row[f"{which}_x"] = row[f"{which}_p50_us"] / statistics.median(p50s[0, which])
+        log(
+            f"   {row['pack']:34s} denied p50 {row['denied_p50_us']:7.1f} us "
+            f"({row['denied_x']:.2f}x), granted {row['granted_p50_us']:7.1f} us "
+            f"({row['granted_x']:.2f}x)"
+        )
+    return {"denied": FLAT_DENIED, "granted": FLAT_GRANTED, "repeats": reps, "rows": rows}
 
 
 # --------------------------------------------------------------------------- report
 
 
-def _md_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+def _md_table(
+    columns: Sequence[tuple[str, Callable[[Any], Any]]], rows: Iterable[Any]
+) -> list[str]:
+    """A markdown table: one (header, cell of a row) pair per column."""
+    lines = ["| " + " | ".join(h for h, _ in columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(cell(r)) for _, cell in columns) + " |" for r in rows]
     return lines
 
 
@@ -794,6 +877,155 @@ def _verdict(value: float | None, target: float) -> str:
     if value is None or value != value:
         return "-"
     return "yes" if value <= target else "**no**"
+
+
+def _load(r: dict[str, Any], prefix: str = "") -> str:
+    """Load ms with the garbage collector's part."""
+    if r.get(f"{prefix}error"):
+        return str(r[f"{prefix}error"])
+    return f"{fmt(r.get(f'{prefix}load_ms'))} (gc {fmt(r.get(f'{prefix}load_gc_ms'))})"
+
+
+def _report_peers(p: dict[str, Any]) -> list[str]:
+    out = [
+        f"**Single request, peer workload** (7 rules; policylib pack = {p['pack_form']}, "
+        f"{p['verified']:,} requests verified vs `reference_decide` for decide and trace; "
+        "peers' `latency_run`; policylib rows call `engine.decide/trace('return', facts)` and "
+        "return a Verdict)",
+        "",
+    ]
+    out += _md_table(
+        [
+            ("engine", lambda r: r["engine"]),
+            ("p50 µs", lambda r: fmt(r["p50_us"], 2)),
+            ("p99 µs", lambda r: fmt(r["p99_us"], 2)),
+            ("x floor", lambda r: fmt(r["x_floor"], 1)),
+            ("verified", lambda r: f"{r['verified']:,} ok"),
+        ],
+        p["rows"],
+    )
+    return [*out, *(["", p["zen_note"]] if p.get("zen_note") else []), ""]
+
+
+def _report_scaling(scaling: list[dict[str, Any]]) -> list[str]:
+    out = [
+        "**Scaling** (N=7 is the main workload, others `peers.synth_rules(N)`; µs; load = "
+        "`load_policy(path)` in this process, median, the garbage collector on as the library "
+        "leaves it, its share in brackets; fresh = first load in a new process incl. lazy "
+        "imports; peak RSS of that fresh process)",
+        "",
+    ]
+    zen = lambda r: fmt(r.get("zen_p50_us"), 2) if "zen_p50_us" in r else r.get("zen_note")  # noqa: E731
+    out += _md_table(
+        [
+            ("N rules", lambda r: f"{r['n']:,}"),
+            ("pack", lambda r: r["pack_form"]),
+            ("decide p50", lambda r: fmt(r["decide_p50_us"], 2)),
+            ("trace p50", lambda r: fmt(r["trace_p50_us"], 2)),
+            ("zen p50", zen),
+            ("decide p99", lambda r: fmt(r["decide_p99_us"], 2)),
+            ("trace p99", lambda r: fmt(r["trace_p99_us"], 2)),
+            ("load ms (gc)", _load),
+            ("fresh load ms (gc)", lambda r: _load(r, "fresh_")),
+            ("peak RSS MB", lambda r: fmt(r.get("fresh_peak_rss_mb"), 0)),
+            ("verified", lambda r: f"{r['verified']:,} ok"),
+        ],
+        scaling,
+    )
+    base, last = scaling[0], scaling[-1]
+    return [
+        *out,
+        "",
+        f"decide p50 N={last['n']:,} / N={base['n']}: "
+        f"{last['decide_p50_us'] / base['decide_p50_us']:.2f}x; trace: "
+        f"{last['trace_p50_us'] / base['trace_p50_us']:.2f}x",
+        "",
+    ]
+
+
+def _report_e2e(e2e: dict[str, Any]) -> list[str]:
+    out = [
+        f"**End to end** — `policy.evaluate(request, now={NOW_TEXT})` on the bundled pack "
+        f"({e2e['pack_rules']} rules; load {_load(e2e)} ms, in a fresh process "
+        f"{_load(e2e, 'fresh_')} ms, its peak RSS {fmt(e2e.get('fresh_peak_rss_mb'), 0)} MB), "
+        f"{e2e['examples']}/{e2e['examples_total']} example requests cycled (outcomes "
+        f"{e2e['outcomes']})",
+        "",
+    ]
+    out += _md_table(
+        [
+            ("input", lambda r: r[0]),
+            ("p50 µs", lambda r: fmt(e2e[f"{r[1]}_p50_us"])),
+            ("p99 µs", lambda r: fmt(e2e[f"{r[1]}_p99_us"])),
+            (
+                f"target p50 ≤ {TARGET_E2E_US:g} µs",
+                lambda r: _verdict(e2e[f"{r[1]}_p50_us"], TARGET_E2E_US),
+            ),
+        ],
+        [("dict", "dict"), ("JSON text", "json"), ("dict, without alternatives", "core")],
+    )
+    slow = ", ".join(f"{p['example']} {p['p50_us']:.0f}" for p in e2e["per_example"][:5])
+    out += ["", f"Slowest examples (p50 µs): {slow}", ""]
+    bd = e2e["breakdown"]
+    wall = bd["wall_us_per_eval"]
+    out += [
+        f"Stage breakdown (self time per evaluate, {bd['evaluations']:,} evaluations, "
+        f"{wall:.0f} µs/eval with timing wrappers):",
+        "",
+    ]
+    out += _md_table(
+        [
+            ("stage", lambda s: s["stage"]),
+            ("self µs", lambda s: fmt(s["self_us"], 1)),
+            ("%", lambda s: f"{100 * s['self_us'] / wall:.0f}%"),
+            ("incl µs", lambda s: fmt(s["incl_us"], 1)),
+            ("calls/eval", lambda s: f"{s['calls_per_eval']:.1f}"),
+        ],
+        bd["stages"],
+    )
+    return [*out, ""]
+
+
+def _report_memory(mem: dict[str, Any]) -> list[str]:
+    samples = " → ".join(f"{s['evaluations'] // 1000}k:{s['rss_mb']:.1f}" for s in mem["samples"])
+    return [
+        f"**Memory** — RSS MB while evaluating {mem['evaluations']:,} requests "
+        f"({mem['evals_per_s']:,.0f} evaluations/s): {samples}; growth first sample → last "
+        f"{mem['growth_first_to_last_mb']:+.1f} MB "
+        f"(from start {mem['growth_start_to_last_mb']:+.1f} MB)"
+        + (f" — {mem['stopped']}" if mem.get("stopped") else ""),
+        "",
+    ]
+
+
+def _report_flat(flat: dict[str, Any]) -> list[str]:
+    out = [
+        f"**End to end, flat in pack size** — `evaluate` p50 of one denied return "
+        f"({flat['denied']}, with the counterfactual search) and one granted return "
+        f"({flat['granted']}), bundled pack vs temporary copies with generated return rules no "
+        f"example meets (own item category, priority {FLAT_PRIORITY}); {flat['repeats']} "
+        "interleaved repeats; every example decided alike by every pack. The last row's rules "
+        "also test `resolution`, a path the alternatives search varies.",
+        "",
+    ]
+    out += _md_table(
+        [
+            ("pack", lambda r: r["pack"]),
+            ("rules", lambda r: f"{r['rules']:,}"),
+            ("load ms (gc)", _load),
+            ("denied p50 µs", lambda r: fmt(r["denied_p50_us"])),
+            ("x", lambda r: f"{r['denied_x']:.2f}"),
+            ("granted p50 µs", lambda r: fmt(r["granted_p50_us"])),
+            ("x", lambda r: f"{r['granted_x']:.2f}"),
+            (f"flat (≤ {FLAT_RATIO_LIMIT:g}x)", lambda r: _verdict(_worst(r), FLAT_RATIO_LIMIT)),
+        ],
+        flat["rows"],
+    )
+    return [*out, ""]
+
+
+def _worst(row: dict[str, Any]) -> float:
+    return float(max(row["denied_x"], row["granted_x"]))
 
 
 def report(res: dict[str, Any]) -> str:
@@ -804,172 +1036,45 @@ def report(res: dict[str, Any]) -> str:
         f"Python {meta['python']}, {meta['cpus']} CPUs (shared, noisy), loadavg start "
         f"{meta['loadavg_start']:.2f} / end {meta.get('loadavg_end', float('nan')):.2f}; "
         f"zen-engine {meta.get('zen_version', '-')}; timer overhead "
-        f"{meta['timer_overhead_ns']:.0f} ns/sample (not subtracted). All rows of one table "
-        "come from ONE process run with interleaved repeats; compare ratios, not absolutes.",
+        f"{meta['timer_overhead_ns']:.0f} ns/sample (not subtracted); peak RSS of this run "
+        f"{fmt(meta.get('peak_rss_mb'), 0)} MB. All rows of one table come from ONE process "
+        "run with interleaved repeats; compare ratios, not absolutes.",
         "",
         f"Command: `{meta['command']}`",
         "",
     ]
-    peers_res = res.get("peers")
-    if peers_res:
-        out += [
-            f"**Single request, peer workload** (7 rules; policylib pack = {peers_res['pack_form']}"
-            f", {peers_res['verified']:,} requests verified vs `reference_decide` for decide and "
-            "trace; peers' `latency_run`; policylib rows call `engine.decide/trace('return', "
-            "facts)` and return a Verdict)",
-            "",
-        ]
-        out += _md_table(
-            ["engine", "p50 µs", "p99 µs", "x floor", "verified"],
-            (
-                (
-                    r["engine"],
-                    fmt(r["p50_us"], 2),
-                    fmt(r["p99_us"], 2),
-                    fmt(r["x_floor"], 1),
-                    f"{r['verified']:,} ok",
-                )
-                for r in peers_res["rows"]
-            ),
-        )
-        if peers_res.get("zen_note"):
-            out += ["", peers_res["zen_note"]]
-        out.append("")
-    scaling = res.get("scaling")
-    if scaling:
-        out += [
-            "**Scaling** (N=7 is the main workload, others `peers.synth_rules(N)`; p50 µs; "
-            "load = `load_policy(path)` warm, median; fresh = first load in a new process "
-            "incl. lazy imports; peak RSS of that fresh process)",
-            "",
-        ]
-        base = scaling[0]
-        out += _md_table(
-            [
-                "N rules",
-                "pack",
-                "decide p50",
-                "trace p50",
-                "zen p50",
-                "decide p99",
-                "trace p99",
-                "load ms",
-                "fresh load ms",
-                "peak RSS MB",
-                "zen build ms",
-                "verified",
-            ],
-            (
-                (
-                    f"{r['n']:,}",
-                    r["pack_form"],
-                    fmt(r.get("decide_p50_us"), 2),
-                    fmt(r.get("trace_p50_us"), 2),
-                    fmt(r.get("zen_p50_us"), 2) if "zen_p50_us" in r else r.get("zen_note", "-"),
-                    fmt(r.get("decide_p99_us"), 2),
-                    fmt(r.get("trace_p99_us"), 2),
-                    fmt(r["load_ms"], 1),
-                    fmt(r["fresh_load_ms"], 1) if not r["fresh_error"] else r["fresh_error"],
-                    fmt(r["fresh_peak_rss_mb"], 0),
-                    fmt(r.get("zen_build_ms"), 1),
-                    f"{r['verified']:,} ok",
-                )
-                for r in scaling
-            ),
-        )
-        last = scaling[-1]
-        out += [
-            "",
-            f"decide p50 N={last['n']:,} / N={base['n']}: "
-            f"{last['decide_p50_us'] / base['decide_p50_us']:.2f}x; trace: "
-            f"{last['trace_p50_us'] / base['trace_p50_us']:.2f}x",
-            "",
-        ]
-    e2e = res.get("e2e")
-    if e2e:
-        out += [
-            f"**End to end** — `policy.evaluate(request, now={NOW_TEXT})` on the bundled pack "
-            f"({e2e['pack_rules']} rules), {e2e['examples']}/{e2e['examples_total']} example "
-            f"requests cycled (outcomes {e2e['outcomes']})",
-            "",
-        ]
-        out += _md_table(
-            ["input", "p50 µs", "p99 µs", "target p50 ≤ 200 µs"],
-            [
-                (
-                    "dict",
-                    fmt(e2e["dict_p50_us"]),
-                    fmt(e2e["dict_p99_us"]),
-                    _verdict(e2e["dict_p50_us"], TARGET_E2E_US),
-                ),
-                (
-                    "JSON text",
-                    fmt(e2e["json_p50_us"]),
-                    fmt(e2e["json_p99_us"]),
-                    _verdict(e2e["json_p50_us"], TARGET_E2E_US),
-                ),
-                (
-                    "dict, without the alternatives search",
-                    fmt(e2e["core_p50_us"]),
-                    fmt(e2e["core_p99_us"]),
-                    _verdict(e2e["core_p50_us"], TARGET_E2E_US),
-                ),
-            ],
-        )
-        slow = ", ".join(f"{p['example']} {p['p50_us']:.0f}" for p in e2e["per_example"][:5])
-        out += ["", f"Slowest examples (p50 µs): {slow}", ""]
-        bd = e2e.get("breakdown")
-        if bd:
-            out += [
-                f"Stage breakdown (self time per evaluate, {bd['evaluations']:,} evaluations, "
-                f"{bd['wall_us_per_eval']:.0f} µs/eval with timing wrappers):",
-                "",
-            ]
-            out += _md_table(
-                ["stage", "self µs", "% ", "incl µs", "calls/eval"],
-                (
-                    (
-                        s["stage"],
-                        fmt(s["self_us"], 1),
-                        f"{100 * s['self_us'] / bd['wall_us_per_eval']:.0f}%",
-                        fmt(s["incl_us"], 1),
-                        f"{s['calls_per_eval']:.1f}",
-                    )
-                    for s in bd["stages"]
-                ),
-            )
-            out.append("")
-    mem = res.get("memory")
-    if mem:
-        samples = " → ".join(
-            f"{s['evaluations'] // 1000}k:{s['rss_mb']:.1f}" for s in mem["samples"]
-        )
-        out += [
-            f"**Memory** — RSS MB while evaluating {mem['evaluations']:,} requests "
-            f"({mem['evals_per_s']:,.0f} evaluations/s): {samples}; growth first sample → last "
-            f"{mem['growth_first_to_last_mb']:+.1f} MB "
-            f"(from start {mem['growth_start_to_last_mb']:+.1f} MB)"
-            + (f" — {mem['stopped']}" if mem.get("stopped") else ""),
-            "",
-        ]
+    parts: dict[str, Callable[[Any], list[str]]] = {
+        "peers": _report_peers,
+        "scaling": _report_scaling,
+        "e2e": _report_e2e,
+        "memory": _report_memory,
+        "flat": _report_flat,
+    }
+    for key, part in parts.items():
+        if res.get(key):
+            out += part(res[key])
     targets = []
-    if peers_res:
-        row = {r["engine"]: r for r in peers_res["rows"]}
-        d, t = row["policylib decide"]["p50_us"], row["policylib trace"]["p50_us"]
-        targets.append(f"decision p50 ≤ {TARGET_DECIDE_US:g} µs: {fmt(d, 2)} → {_verdict(d, 5)}")
-        targets.append(f"trace p50 ≤ {TARGET_TRACE_US:g} µs: {fmt(t, 2)} → {_verdict(t, 15)}")
-    if scaling:
-        worst_d = max(r["decide_p50_us"] for r in scaling)
-        worst_t = max(r["trace_p50_us"] for r in scaling)
+    if res.get("peers"):
+        row = {r["engine"]: r for r in res["peers"]["rows"]}
+        for name, target in (("decide", TARGET_DECIDE_US), ("trace", TARGET_TRACE_US)):
+            p50 = row[f"policylib {name}"]["p50_us"]
+            targets.append(f"{name} p50 ≤ {target:g} µs: {fmt(p50, 2)} → {_verdict(p50, target)}")
+    if res.get("scaling"):
+        worst_d = max(r["decide_p50_us"] for r in res["scaling"])
+        worst_t = max(r["trace_p50_us"] for r in res["scaling"])
         targets.append(
             f"flat 7 → 10,000 rules: worst decide p50 {fmt(worst_d, 2)} "
             f"({_verdict(worst_d, TARGET_DECIDE_US)}), worst trace p50 {fmt(worst_t, 2)} "
             f"({_verdict(worst_t, TARGET_TRACE_US)})"
         )
-    if e2e:
+    if res.get("e2e"):
+        p50 = res["e2e"]["dict_p50_us"]
+        targets.append(f"end-to-end p50 ≤ 200 µs: {fmt(p50)} → {_verdict(p50, TARGET_E2E_US)}")
+    if res.get("flat"):
+        row = [r for r in res["flat"]["rows"] if r["extra_rules"] and not r["reads_choice"]][-1]
         targets.append(
-            f"end-to-end p50 ≤ 200 µs: {fmt(e2e['dict_p50_us'])} → "
-            f"{_verdict(e2e['dict_p50_us'], TARGET_E2E_US)}"
+            f"end to end flat with +{row['extra_rules']:,} rules: worst {_worst(row):.2f}x → "
+            f"{_verdict(_worst(row), FLAT_RATIO_LIMIT)}"
         )
     if targets:
         out += ["Targets: " + "; ".join(targets)]
@@ -984,19 +1089,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer samples, 100k memory loop")
     ap.add_argument("--peers", type=Path, default=DEFAULT_PEERS, help="path to peers.py")
     ap.add_argument("--out", type=Path, help="results folder (default: a new temp folder)")
-    ap.add_argument("--profile", action="store_true", help="always print the e2e breakdown")
+    ap.add_argument("--profile", action="store_true", help="always print the e2e cProfile")
     ap.add_argument("--mem-evals", type=int, help="evaluations in the memory loop")
     ap.add_argument("--mem-budget", type=float, help="stop the memory loop after S seconds")
-    ap.add_argument("--skip", default="", help="comma list of: peers,scaling,e2e,memory")
+    ap.add_argument("--skip", default="", help="comma list of: " + ",".join(SECTIONS))
     ap.add_argument("--load-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.load_child:
         _load_child(args.load_child)
         return 0
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if skip - set(SECTIONS):
+        ap.error(f"--skip: unknown section(s) {sorted(skip - set(SECTIONS))}")
 
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="policylib-bench-"))
     out_dir.mkdir(parents=True, exist_ok=True)
-    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     command = " ".join([sys.executable, *sys.argv])
     meta: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -1006,7 +1113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loadavg_start": os.getloadavg()[0],
         "timer_overhead_ns": timer_overhead_ns(),
         "command": command,
-        "cwd": os.getcwd(),
         "out_dir": str(out_dir),
     }
     try:
@@ -1019,27 +1125,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"results folder: {out_dir}")
 
     peers = load_peers(args.peers, out_dir)
+    meta["peers"] = str(args.peers) if peers is not None else f"missing: {args.peers}"
     if peers is None:
-        log(f"peers.py not found at {args.peers}: running only the policylib parts (4, 5)")
-        meta["peers"] = f"missing: {args.peers}"
-    else:
-        meta["peers"] = str(args.peers)
+        log(f"peers.py not found at {args.peers}: running only the policylib parts (4-6)")
+    lat = peers.latency_run if peers is not None else latency_run
     status = 0
     try:
         if peers is not None and "peers" not in skip:
             results["peers"] = section_peers(peers, out_dir, args.quick)
         if peers is not None and "scaling" not in skip:
             results["scaling"] = section_scaling(peers, out_dir, args.quick)
-        policy = dicts = now = None
         if "e2e" not in skip or "memory" not in skip:
-            lat = peers.latency_run if peers is not None else latency_run
             e2e, policy, dicts, now = section_e2e(lat, args.quick, args.profile)
             if "e2e" not in skip:
                 results["e2e"] = e2e
-        if "memory" not in skip and policy is not None and dicts and now is not None:
-            total = args.mem_evals or (100_000 if args.quick else 1_000_000)
-            step = max(1, total // 10)
-            results["memory"] = section_memory(policy, dicts, now, total, step, args.mem_budget)
+            if "memory" not in skip:
+                total = args.mem_evals or (100_000 if args.quick else 1_000_000)
+                results["memory"] = section_memory(policy, dicts, now, total, args.mem_budget)
+            del policy, dicts
+        if "flat" not in skip:  # last: its big packs would inflate the memory section's RSS
+            results["flat"] = section_flat(lat, out_dir, args.quick)
     except BenchError as exc:
         log(f"FAILED: {exc}")
         results["error"] = str(exc)
@@ -1053,14 +1158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     out_file = out_dir / "results.json"
     out_file.write_text(json.dumps(results, indent=1, default=str))
-    print()
-    print("----- markdown (paste into the issue) -----")
+    print("\n----- markdown (paste into the issue) -----")
     print(report(results))
-    print("----- end markdown -----")
-    print()
-    e2e_res = results.get("e2e", {})
-    if e2e_res.get("cprofile"):
-        print(e2e_res["cprofile"])
+    print("----- end markdown -----\n")
+    if results.get("e2e", {}).get("cprofile"):
+        print(results["e2e"]["cprofile"])
     print(f"results JSON: {out_file}")
     print(f"command: {command}")
     if status:

@@ -30,7 +30,7 @@ TOOL = {
     "name": "check_store_policy",
     "description": "Decide a customer request (return, exchange, cancel, delivery change, "
     "delivery estimate, price adjustment) under the store's policy and explain it.",
-    "parameters": policylib.Request.model_json_schema(),
+    "parameters": POLICY.request_schema(),
 }
 
 

@@ -7,7 +7,8 @@
     │                                each bad field path with the value received
     ├── RuleError (ValueError)       a rule pack failed to load; ``.problems`` lists every
     │                                problem found (file:line:col, rule id, how to fix it)
-    └── BackendError (RuntimeError)  an optional backend is missing or refused the pack
+    ├── BackendError (RuntimeError)  an optional backend is missing or refused the pack
+    └── FunctionError (RuntimeError) a function the store registered raised while deriving
 
 Foreign exceptions (pydantic, PyYAML, fluent, durable_rules) are translated where they
 are caught and never reach a caller raw.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "BackendError",
+    "FunctionError",
     "PolicyError",
     "Problem",
     "RequestError",
@@ -96,6 +98,12 @@ class BackendError(PolicyError, RuntimeError):
     """An optional evaluation backend is not available or cannot run this pack."""
 
     code = "backend-error"
+
+
+class FunctionError(PolicyError, RuntimeError):
+    """A function the store registered for its expressions raised; the fact is named."""
+
+    code = "function-failed"
 
 
 def shorten_text(text: str, limit: int = 60) -> str:

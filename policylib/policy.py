@@ -2,17 +2,19 @@
 
 The flow of one evaluation, one way only::
 
-    request (dict | JSON | Request)
-      -> parse_request            validated, typed Request            (model)
-      -> derive_facts             typed facts, unknown = absent        (facts)
-      -> Engine.trace             Verdict + per-condition trace        (engine)
-      -> find_alternatives        re-checked offers                    (alternatives)
-      -> render_decision          the customer explanation             (explain)
+    request (dict | JSON | model)
+      -> parse_request            validated by the pack's request model     (request)
+      -> Deriver                  typed facts, unknown = None               (derive)
+      -> Engine.trace             Verdict + per-condition trace             (engine)
+      -> Search.find              re-checked offers                         (search)
+      -> render_decision          the customer explanation                  (render)
       -> Decision
 
-Requests about several items (a return of three things) are decided item by item and
-combined: the same outcome everywhere is that outcome; a mix of granted and not is
-``partial``; any item needing information makes the whole ``needs_info`` (one question).
+Requests of a kind the pack decides per item (a return of three things) are decided item
+by item and combined: the same outcome everywhere is that outcome; a mix of granted and not
+is ``partial``; any item needing information makes the whole ``needs_info`` (one question).
+A question is only ever about a fact the customer knows: when the decision waits on a fact
+the store's systems supply, the request is refused, naming the field to fill.
 """
 
 from __future__ import annotations
@@ -20,93 +22,118 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
-from policylib.alternatives import find_alternatives, rank_alternatives
-from policylib.engine import GRANTING, Engine, Verdict
-from policylib.errors import BackendError, Problem, RequestError, RuleError, shorten
-from policylib.explain import TextRenderer, render_decision
-from policylib.facts import BusinessCalendar, FactContext, derive_facts
-from policylib.language import Pack, Rule, comparisons
-from policylib.loader import load_pack
-from policylib.model import (
+from policylib.calendar import StoreCalendar
+from policylib.derive import Deriver
+from policylib.engine.core import CoreEngine
+from policylib.engine.protocol import Engine, Verdict
+from policylib.errors import BackendError, Problem, RequestError, shorten
+from policylib.lang.expr import Env, Function, Program
+from policylib.lang.nodes import GRANTING, FactDef, Outcome, Pack, Rule, facts_read
+from policylib.lang.types import Type
+from policylib.load import load_pack
+from policylib.output.decision import (
     Alternative,
+    Audience,
     Citation,
     Decision,
     DecisionContext,
-    Outcome,
+    Format,
     Question,
     Reason,
-    Request,
-    RequestKind,
-    events_after,
-    parse_request,
+    built,
 )
+from policylib.render.page import PageFormat, render_policy_page
+from policylib.render.texts import TextRenderer
+from policylib.render.views import render_decision
+from policylib.request.base import Request, events_after
+from policylib.request.build import object_types
+from policylib.request.parse import parse_request
+from policylib.search.alternatives import Search, rank_alternatives
 
-__all__ = ["ITEM_KINDS", "Policy", "load_policy"]
-
-ITEM_KINDS = frozenset({RequestKind.RETURN, RequestKind.EXCHANGE, RequestKind.PRICE_ADJUSTMENT})
-"""Kinds decided item by item; the others are decided once for the whole order."""
+__all__ = ["Policy", "load_policy"]
 
 EngineName = Literal["core", "durable"]
 
-_OUTCOMES = {o.value: o for o in Outcome}
-
 
 class Policy:
-    """A compiled policy pack. Thread-safe: evaluate from as many threads as you like."""
+    """A compiled policy pack. Thread-safe: evaluate from as many threads as you like.
+
+    Args:
+        pack: a loaded pack (``load_pack``).
+        engine: ``"core"`` (default) or ``"durable"`` (the optional durable_rules backend).
+    """
 
     def __init__(self, pack: Pack, engine: EngineName = "core") -> None:
         self.pack = pack
         self.engine_name = engine
-        self.engine: Any
+        self.engine: Engine
         if engine == "core":
-            self.engine = Engine(pack)
+            self.engine = CoreEngine(pack)
         elif engine == "durable":
-            from policylib._durable import DurableEngine
+            from policylib.engine.durable import DurableEngine  # optional: imports lazily
 
             self.engine = DurableEngine(pack)
         else:
             raise BackendError(f"unknown engine {engine!r}; use 'core' or 'durable'")
-        self.zone = ZoneInfo(pack.store.timezone)
-        try:
-            self.calendar = BusinessCalendar(pack.store.country, pack.store.subdivision)
-        except ValueError as exc:
-            where = f"{pack.source}/policy.yaml" if pack.source else "policy.yaml"
-            problem = Problem("bad-store", str(exc), where)
-            raise RuleError(f"1 problem in rule pack {pack.source}", [problem]) from None
-        self.renderer = TextRenderer(pack)
-        self._derive = {name: fact.derive for name, fact in pack.facts.items()}
+        self.request_model: type[Request] = pack.request_model
+        """The pydantic model requests to this policy validate with."""
+        store = pack.store
+        self.zone = ZoneInfo(store.timezone)
+        calendar = store.calendar
+        self.calendar = StoreCalendar(
+            calendar.country, calendar.subdivision, calendar.categories, calendar.closed
+        )
+        self.deriver = Deriver(pack, self.zone, self.calendar)
+        self.texts = TextRenderer(pack)
+        self.search = Search(pack, _paths_read(pack.facts))
+        self._kinds = pack.vocabulary.kinds
         self._labels = {name: fact.label for name, fact in pack.facts.items()}
-        self._settings = {k: Decimal(str(v)) for k, v in pack.settings.items()}
         self._citations = {rule.id: self._citation(rule) for rule in pack.rules}
-        self._citations[""] = self._citation(None)
+        self._default_citation = Citation(section="", title="", url=store.policy_url or None)
         # Deciding needs only the facts the kind's rules read; the texts of the outcome
         # actually reached name a few more, derived and formatted after the decision.
-        self._decide_facts = {k.value: self.engine.facts_for(k.value) for k in RequestKind}
+        self._decide_facts = {kind: self.engine.facts_for(kind) for kind in self._kinds}
         shared = [*pack.default_text.variables]
         for message in pack.messages.values():
             shared.extend(message.variables)
         offers = [v for rule in pack.rules for o in rule.offers for v in o.text.variables]
+        fallback = pack.alternatives.fallback
+        if fallback is not None:
+            offers.extend(fallback.text.variables)
         self._shared_display = _known(shared, pack)
         self._offer_display = _known(offers, pack)
         self._display: dict[str, tuple[str, ...]] = {}
         self._tested: dict[str, tuple[str, ...]] = {}
         for rule in pack.rules:
-            names = [c.fact for c in comparisons(rule.when)]
+            names = list(facts_read(rule.when))
             self._tested[rule.id] = tuple(dict.fromkeys(names))
             texts = [rule.text, *(o.text for o in rule.offers)]
             if rule.why is not None:
                 texts.append(rule.why)
             for text in texts:
                 names.extend(text.variables)
+            escalation = pack.escalation_for(rule)
+            if escalation.may_approve:
+                names.append(escalation.may_approve)
             self._display[rule.id] = _known([*names, *self._shared_display], pack)
+        if pack.escalation.may_approve:
+            self._shared_display = _known(
+                [*self._shared_display, pack.escalation.may_approve], pack
+            )
         self._questions = {
             name: fact.question.variables
             for name, fact in pack.facts.items()
             if fact.question is not None
+        }
+        objects = object_types(pack.vocabulary)
+        self._answers = {name: _answers(fact, objects) for name, fact in pack.facts.items()}
+        self._supplies = {
+            name: (fact.field,) if fact.field else _leaf_paths(name, pack)
+            for name, fact in pack.facts.items()
+            if fact.known_by == "store"
         }
 
     def __repr__(self) -> str:
@@ -121,32 +148,49 @@ class Policy:
 
     # ------------------------------------------------------------------ public API
 
+    def request_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this policy's requests, a description on every field."""
+        return self.request_model.model_json_schema()
+
     def evaluate(self, request: object, now: datetime | None = None) -> Decision:
         """Decide a request and explain the decision.
 
         Args:
-            request: a ``Request``, a dict or JSON text in the canonical shape.
+            request: a request model instance, a dict or JSON text in the canonical shape.
             now: the clock to decide at (timezone-aware). The request's ``requested_at``
                 wins when given; without either, the current time in the store's zone.
 
         Raises:
-            RequestError: the request is not valid (names each field and value).
+            RequestError: the request is not valid (names each field and value), or the
+                decision needs a fact only the store's systems can supply (names the field).
         """
-        req = parse_request(request, zone=self.zone)
+        req = parse_request(request, self.request_model, zone=self.zone)
         clock = self._clock(req, now)
-        parts = [self._decide_one(sub, clock) for sub in self._split(req)]
+        parts = [self._decide_one(req, clock, sku) for sku in self._split(req)]
         outcome = _combine_outcomes([p.verdict.outcome for p in parts])
-        if outcome != "needs_info":  # the question comes first; offers wait for the answer
+        if outcome is not Outcome.NEEDS_INFO:  # the question comes first; offers wait for it
             for part in parts:
                 self._add_alternatives(part, clock, labelled=len(parts) > 1)
         return self._combine(req, clock, parts)
 
     def decide(self, request: object, now: datetime | None = None) -> Outcome:
         """Only the outcome: the fast path (no trace, no texts, no alternatives)."""
-        req = parse_request(request, zone=self.zone)
+        req = parse_request(request, self.request_model, zone=self.zone)
         clock = self._clock(req, now)
-        outcomes = [self._verdict(sub, clock)[0].outcome for sub in self._split(req)]
-        return Outcome(_combine_outcomes(outcomes))
+        outcomes = [
+            self._asked(self._verdict(req, clock, sku)[0], req).outcome for sku in self._split(req)
+        ]
+        return _combine_outcomes(outcomes)
+
+    def render(
+        self, decision: Decision, audience: Audience = "customer", format: Format = "text"
+    ) -> str:
+        """A decision's explanation for one audience in one format, in this policy's words."""
+        return render_decision(decision, self.texts, audience, format)
+
+    def publish(self, format: PageFormat = "markdown") -> str:
+        """The store's policy page, generated from the same rules that decide requests."""
+        return render_policy_page(self.pack, format, self.texts)
 
     # ------------------------------------------------------------------ steps
 
@@ -157,30 +201,21 @@ class Policy:
         decided: it would count negative days.
         """
         moment = req.requested_at
-        if moment is not None:
-            clock = (
-                moment
-                if isinstance(moment, datetime)
-                else datetime.combine(moment, time(0), tzinfo=self.zone)
-            )
-            late = events_after(req, moment, self.zone)
+        if moment is not None:  # parse_request has checked the events against it
+            if isinstance(moment, datetime):
+                return moment
+            return datetime.combine(moment, time(0), tzinfo=self.zone)
+        if now is None:
+            clock = datetime.now(self.zone)
+        elif isinstance(now, datetime) and now.utcoffset() is not None:
+            clock = now
         else:
-            if now is None:
-                clock = datetime.now(self.zone)
-            elif isinstance(now, datetime) and now.utcoffset() is not None:
-                clock = now
-            else:
-                raise RequestError(
-                    "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
-                    [
-                        Problem(
-                            "wrong-type", "expected an aware datetime", "now", value=shorten(now)
-                        )
-                    ],
-                )
-            late = events_after(
-                req, clock, self.zone, what=f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
+            raise RequestError(
+                "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
+                [Problem("wrong-type", "expected an aware datetime", "now", value=shorten(now))],
             )
+        shown = f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
+        late = events_after(req, clock, self.zone, what=shown)
         if late:
             raise RequestError(
                 "the request is about events after the time it is decided; check its dates "
@@ -189,34 +224,67 @@ class Policy:
             )
         return clock
 
-    def _split(self, req: Request) -> list[Request]:
-        """One request per selected item for item kinds; the request itself otherwise."""
-        if req.kind not in ITEM_KINDS or req.order is None:
-            return [req]
-        items = req.selected_items()
-        if len(items) <= 1:
-            return [req]
-        return [req.model_copy(update={"items": [item.sku]}) for item in items]
+    def _split(self, req: Request) -> list[str | None]:
+        """What is decided on its own: each selected item (its sku) of a per-item kind,
+        else the request as a whole (None). Each item is decided on the whole request,
+        so a rule still sees every item the customer selected (``items``)."""
+        kind = self._kinds.get(req.kind)
+        if kind is None or not kind.per_item or req.order is None:
+            return [None]
+        return [item.sku for item in req.selected_items()] or [None]
 
-    def _context(self, req: Request, clock: datetime) -> FactContext:
-        items = req.selected_items() if req.kind in ITEM_KINDS else []
-        return FactContext(
-            request=req,
-            item=items[0] if items else None,
-            now=clock,
-            zone=self.zone,
-            calendar=self.calendar,
-            settings=self._settings,
-        )
+    def _env(self, req: Request, clock: datetime, sku: str | None) -> Env:
+        kind = self._kinds.get(req.kind)
+        selected = req.selected_items()
+        item = None
+        if kind is not None and kind.per_item and selected:
+            item = next((i for i in selected if i.sku == sku), selected[0])
+        return self.deriver.env(req, item, selected, clock)
 
     def _verdict(
-        self, req: Request, clock: datetime, traced: bool = False
-    ) -> tuple[Verdict, dict[str, Any], FactContext]:
-        kind = req.kind.value
-        ctx = self._context(req, clock)
-        facts = derive_facts(self._decide_facts[kind], self._derive, ctx)
+        self, req: Request, clock: datetime, sku: str | None, traced: bool = False
+    ) -> tuple[Verdict, dict[str, Any], Env]:
+        env = self._env(req, clock, sku)
+        facts = self.deriver.derive(env, self._decide_facts.get(req.kind, ()))
+        kind = req.kind
         verdict = self.engine.trace(kind, facts) if traced else self.engine.decide(kind, facts)
-        return verdict, facts, ctx
+        return verdict, facts, env
+
+    def _asked(self, verdict: Verdict, req: Request) -> Verdict:
+        """The verdict with a question only the customer can answer first; a decision that
+        waits on the store's systems alone is refused, naming what they must supply."""
+        if verdict.outcome is not Outcome.NEEDS_INFO:
+            return verdict
+        facts = self.pack.facts
+        customer = [f for f in verdict.missing if facts[f].known_by == "customer"]
+        if customer:
+            if customer[0] == verdict.missing[0]:
+                return verdict
+            rest = tuple(f for f in verdict.missing if f != customer[0])
+            return Verdict(
+                verdict.outcome,
+                verdict.rule,
+                (customer[0], *rest),
+                verdict.blocking,
+                verdict.would_be,
+                verdict.trace,
+            )
+        problems: dict[str, Problem] = {}
+        for f in verdict.missing:
+            paths = self._supplies[f]
+            for path in [p for p in paths if _absent(req, p)] or paths:
+                problems.setdefault(
+                    path,
+                    Problem(
+                        "store-fact-missing",
+                        f"the store's systems must say this ({facts[f].label}) to decide "
+                        "the request",
+                        path,
+                    ),
+                )
+        raise RequestError(
+            "the request lacks what only the store's systems know", list(problems.values())
+        )
 
     def _display_names(self, verdict: Verdict) -> tuple[str, ...]:
         """The facts the texts of this verdict name, plus the facts its rules tested."""
@@ -229,59 +297,68 @@ class Policy:
             names.extend(self._questions.get(fact, ()))
         return tuple(dict.fromkeys(names))
 
-    def _formatted(
-        self,
-        names: Sequence[str],
-        facts: dict[str, Any],
-        ctx: FactContext,
-        decided: Sequence[str],
-    ) -> dict[str, str]:
+    def _formatted(self, names: Sequence[str], env: Env) -> dict[str, str]:
         """Derive what the texts still need and format it for people."""
-        wanted = set(decided)
-        missing = [n for n in names if n not in facts and n not in wanted]
-        if missing:
-            facts.update(derive_facts(missing, self._derive, ctx))
-        shown = {n: facts[n] for n in names if n in facts}
-        return self.renderer.format_facts(shown, year=ctx.today.year)
+        facts = self.deriver.derive(env, names)
+        shown = {n: facts[n] for n in names if facts.get(n) is not None}
+        return self.texts.format_facts(shown, year=env.today.year)
 
-    def probe(self, req: Request, clock: datetime) -> tuple[Verdict, dict[str, str]]:
-        """Re-decide a changed one-item request (for the alternatives search)."""
-        verdict, facts, ctx = self._verdict(req, clock)
-        if verdict.outcome not in GRANTING:
-            return verdict, {}  # never offered, so never shown
-        names = self._display_names(verdict) + self._offer_display
-        decided = self._decide_facts[req.kind.value]
-        return verdict, self._formatted(names, facts, ctx, decided)
+    def probe(
+        self, req: Request, clock: datetime, sku: str | None = None
+    ) -> list[tuple[Verdict, dict[str, str]]]:
+        """Re-decide a changed request for the alternatives search: a verdict and its
+        formatted facts for each part decided, or the first part that is not granted
+        alone (never offered, so never shown). With ``sku``, only that item is decided."""
+        skus = [sku] if sku is not None else self._split(req)
+        parts: list[tuple[Verdict, dict[str, str]]] = []
+        for one in skus:
+            verdict, _, env = self._verdict(req, clock, one)
+            verdict = self._asked(verdict, req)
+            if verdict.outcome not in GRANTING:
+                return [(verdict, {})]
+            names = self._display_names(verdict) + self._offer_display
+            parts.append((verdict, self._formatted(names, env)))
+        return parts
 
-    def _decide_one(self, req: Request, clock: datetime) -> _Part:
-        verdict, facts, ctx = self._verdict(req, clock, traced=True)
-        decided = self._decide_facts[req.kind.value]
-        formatted = self._formatted(self._display_names(verdict), facts, ctx, decided)
-        part = _Part(req, verdict, facts, formatted)
+    def _decide_one(self, req: Request, clock: datetime, sku: str | None) -> _Part:
+        verdict, _, env = self._verdict(req, clock, sku, traced=True)
+        verdict = self._asked(verdict, req)
+        formatted = self._formatted(self._display_names(verdict), env)
+        part = _Part(req, sku, verdict, env, formatted)
         part.reasons = self._reasons(verdict, formatted)
-        if verdict.outcome == "needs_info":
-            part.questions = [self._question(verdict, formatted)]
+        if verdict.outcome is Outcome.NEEDS_INFO:
+            part.questions = [self._question(env, verdict, formatted)]
         return part
 
     def _add_alternatives(self, part: _Part, clock: datetime, *, labelled: bool) -> None:
-        found = find_alternatives(
+        rule = part.verdict.rule or next(iter(part.verdict.blocking), None)
+        found = self.search.find(
             request=part.request,
             verdict=part.verdict,
             formatted=part.formatted,
-            probe=lambda changed: self.probe(changed, clock),
-            fill=self.renderer.fill,
-            pack=self.pack,
-            calendar=self.calendar,
+            probe=lambda changed: self.probe(changed, clock, _same_item(part, changed)),
+            fill=self.texts.fill,
+            evaluate=lambda program, req, value: self._run(program, req, part, value),
+            words=self.texts.value,
+            escalation_contact=self.pack.escalation_for(rule).contact,
         )
         if labelled:  # several items: say which one each offer is for
-            item = part.formatted.get("item_name")
-            found = [alt.model_copy(update={"item": item}) for alt in found]
+            name = part.env.item.name if part.env.item is not None else None
+            found = [alt.model_copy(update={"item": name}) for alt in found]
         part.alternatives = found
 
-    def _citation(self, rule: Rule | None) -> Citation:
+    def _run(self, program: Program, req: Request, part: _Part, value: Any) -> Any:
+        """A search expression on the part's request (its facts already derived) or on a
+        changed one, with ``value`` as the candidate."""
+        env = part.env if req is part.request else self._env(req, part.env.now, part.sku)
+        env.each = value
+        try:
+            return program.run(env)
+        finally:
+            env.each = None
+
+    def _citation(self, rule: Rule) -> Citation:
         store = self.pack.store
-        if rule is None:
-            return Citation(section="", title="Our customer service policy", url=store.policy_url)
         section = self.pack.sections.get(rule.citation.section)
         title = section.title if section else rule.citation.section
         url = store.policy_url or None
@@ -289,24 +366,26 @@ class Policy:
             url = f"{url}#{rule.citation.anchor}"
         return Citation(section=rule.citation.section, title=title, url=url)
 
-    def _reason(self, rule: Rule | None, outcome: str, text: str, why: str) -> Reason:
+    def _reason(self, rule: Rule | None, outcome: Outcome, text: str, why: str) -> Reason:
         # Built from the pack's own, already checked data: no validation on the hot path.
-        return Reason.model_construct(
+        return built(
+            Reason,
             rule_id=rule.id if rule else "DEFAULT",
-            title=rule.title if rule else "No specific rule applies",
-            outcome=_OUTCOMES[outcome],
-            citation=self._citations[rule.id if rule else ""],
+            title=rule.title if rule else "",
+            outcome=outcome,
+            citation=self._citations[rule.id] if rule else self._default_citation,
             text=text,
             why=why,
             apology=rule.apology if rule else False,
+            answers=rule.answers if rule else False,
         )
 
     def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
-        fill = self.renderer.fill
-        if verdict.outcome == "needs_info" and verdict.blocking:
+        fill = self.texts.fill
+        if verdict.outcome is Outcome.NEEDS_INFO and verdict.blocking:
             blocking = self._asking_rule(verdict)
             why = fill(blocking.why, formatted) if blocking.why else ""
-            return [self._reason(blocking, "needs_info", "", why)]
+            return [self._reason(blocking, Outcome.NEEDS_INFO, "", why)]
         rule = verdict.rule
         if rule is None:
             text = fill(self.pack.default_text, formatted)
@@ -325,20 +404,26 @@ class Policy:
                 return rule
         return verdict.blocking[0]
 
-    def _question(self, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
+    def _question(self, env: Env, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
         name = verdict.missing[0]
         fact = self.pack.facts[name]
+        item = None
+        if "items[]" in fact.field:
+            decided = env.item if env.item is not None else next(iter(env.selected), None)
+            item = decided.sku if decided is not None else None
         return Question(
             fact=name,
-            text=self.renderer.question(fact, formatted),
+            text=self.texts.question(fact, formatted),
             field=fact.field,
+            item=item,
+            answers=list(self._answers[name]),
         )
 
     # ------------------------------------------------------------------ combining
 
     def _combine(self, req: Request, clock: datetime, parts: Sequence[_Part]) -> Decision:
-        outcome = Outcome(_combine_outcomes([p.verdict.outcome for p in parts]))
-        asking = [p for p in parts if p.verdict.outcome == "needs_info"]
+        outcome = _combine_outcomes([p.verdict.outcome for p in parts])
+        asking = [p for p in parts if p.verdict.outcome is Outcome.NEEDS_INFO]
         reasons: list[Reason] = []
         seen: set[tuple[str, str]] = set()
         for part in asking or parts:
@@ -347,12 +432,15 @@ class Policy:
                 if key not in seen:
                     seen.add(key)
                     reasons.append(reason)
-        alternatives = rank_alternatives([alt for part in parts for alt in part.alternatives])
+        alternatives = rank_alternatives(
+            [alt for part in parts for alt in part.alternatives], self.pack
+        )
         questions = asking[0].questions[:1] if asking else []
         trace = [rt for part in parts for rt in part.verdict.trace or ()]
-        # The agent's goodwill limit belongs to an item that was not granted, when any.
+        # The escalation and its limit belong to an item that was not granted, when any.
         first = next((p for p in parts if p.verdict.outcome not in GRANTING), parts[0])
-        decision = Decision.model_construct(
+        decision = built(
+            Decision,
             outcome=outcome,
             explanation="",
             reasons=reasons,
@@ -362,9 +450,10 @@ class Policy:
             context=self._decision_context(req, first, parts),
             decided_at=clock,
         )
+        decision._renderer = self.render
         # The decision has not left this method yet: fill in its explanation in place
         # rather than copying the whole model.
-        decision.__dict__["explanation"] = render_decision(decision, "customer", "text")
+        decision.__dict__["explanation"] = self.render(decision)
         return decision
 
     def _decision_context(
@@ -378,16 +467,18 @@ class Policy:
             for rule in rules:
                 for name in self._tested[rule.id]:
                     mattered[self._labels[name]] = part.formatted.get(name, "not known")
-        return DecisionContext.model_construct(
+        deciding = first.verdict.rule or next(iter(first.verdict.blocking), None)
+        escalation = self.pack.escalation_for(deciding)
+        return built(
+            DecisionContext,
             customer_name=req.customer.name,
             names=_display_names(req),
-            store_name=store.name,
             policy_url=store.policy_url or None,
             locale=store.locale,
+            currency=store.currency,
             request_kind=req.kind,
-            escalation_contact=store.escalation_contact,
-            agent_may_approve=first.formatted.get("goodwill_limit", ""),
-            phrases=dict(self.renderer.context_phrases()),
+            escalation_contact=escalation.contact,
+            agent_may_approve=first.formatted.get(escalation.may_approve, ""),
             facts=mattered,
         )
 
@@ -395,18 +486,73 @@ class Policy:
 class _Part:
     """The decision for one item (or the whole order) before combining."""
 
-    __slots__ = ("alternatives", "facts", "formatted", "questions", "reasons", "request", "verdict")
+    __slots__ = (
+        "alternatives",
+        "env",
+        "formatted",
+        "questions",
+        "reasons",
+        "request",
+        "sku",
+        "verdict",
+    )
 
     def __init__(
-        self, request: Request, verdict: Verdict, facts: dict[str, Any], formatted: dict[str, str]
+        self,
+        request: Request,
+        sku: str | None,
+        verdict: Verdict,
+        env: Env,
+        formatted: dict[str, str],
     ) -> None:
         self.request = request
+        self.sku = sku
+        """The item decided (per-item kinds), or None for the whole request."""
         self.verdict = verdict
-        self.facts = facts
+        self.env = env
         self.formatted = formatted
         self.reasons: list[Reason] = []
         self.questions: list[Question] = []
         self.alternatives: list[Alternative] = []
+
+
+def _paths_read(facts: Mapping[str, FactDef]) -> dict[str, frozenset[str]]:
+    """Fact name -> every request path it reads, through the facts it names."""
+    out: dict[str, frozenset[str]] = {}
+
+    def reach(name: str, seen: frozenset[str]) -> frozenset[str]:
+        if name in out:
+            return out[name]
+        fact = facts.get(name)
+        if fact is None or name in seen:
+            return frozenset()
+        programs = [fact.program] + ([fact.default] if fact.default is not None else [])
+        paths = frozenset().union(*(p.paths for p in programs))
+        for other in frozenset().union(*(p.facts for p in programs)):
+            paths |= reach(other, seen | {name})
+        out[name] = paths
+        return paths
+
+    for name in facts:
+        reach(name, frozenset())
+    return out
+
+
+def _answers(fact: FactDef, objects: Mapping[str, Mapping[str, Type]]) -> tuple[str, ...]:
+    """The values the field answering a fact takes, when it has a fixed set (an enum's)."""
+    found: Type | None = None
+    if fact.field:
+        current = "Request"
+        for part in fact.field.replace("[]", "").split("."):
+            found = objects.get(current, {}).get(part)
+            if found is None:
+                break
+            if found.name == "list" and found.of is not None:
+                found = found.of
+            current = found.object
+    if found is None or found.name != "enum":
+        found = fact.type
+    return found.values if found.name == "enum" else ()
 
 
 def _display_names(req: Request) -> list[str]:
@@ -417,35 +563,77 @@ def _display_names(req: Request) -> list[str]:
     return names
 
 
+def _same_item(part: _Part, changed: Request) -> str | None:
+    """The item a change to one part is re-decided for: the part's own, unless the change
+    selects other items (return the whole kit), when every item it selects is."""
+    before = [i.sku for i in part.request.selected_items()]
+    return part.sku if [i.sku for i in changed.selected_items()] == before else None
+
+
+def _leaf_paths(name: str, pack: Pack) -> tuple[str, ...]:
+    """The request fields a fact is derived from (through the facts it reads), deepest
+    only: what an integration must fill when the fact is unknown."""
+    paths: set[str] = set()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        fact = pack.facts.get(todo.pop())
+        if fact is None or fact.name in seen:
+            continue
+        seen.add(fact.name)
+        paths |= fact.program.paths
+        todo.extend(fact.program.facts)
+    return tuple(
+        sorted(p for p in paths if not any(q.startswith((p + ".", p + "[")) for q in paths))
+    )
+
+
+def _absent(req: Request, path: str) -> bool:
+    """Whether the request leaves ``path`` (``order.items[].condition``) unsaid anywhere."""
+    values: list[Any] = [req]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        name = part[:-2] if many else part
+        found = [getattr(v, name, None) for v in values]
+        if any(f is None for f in found):
+            return True
+        values = [e for f in found for e in cast("list[Any]", f)] if many else found
+    return False
+
+
 def _known(names: Sequence[str], pack: Pack) -> tuple[str, ...]:
     """The declared facts among ``names``, once each, in order."""
     return tuple(n for n in dict.fromkeys(names) if n in pack.facts)
 
 
-def _combine_outcomes(outcomes: Sequence[str]) -> str:
+def _combine_outcomes(outcomes: Sequence[Outcome]) -> Outcome:
     distinct = set(outcomes)
     if len(distinct) == 1:
         return outcomes[0]
-    if "needs_info" in distinct:
-        return "needs_info"
+    if Outcome.NEEDS_INFO in distinct:
+        return Outcome.NEEDS_INFO
     if distinct & GRANTING:
-        return "partial"
-    if "escalate" in distinct:
-        return "escalate"
-    return "denied"
+        return Outcome.PARTIAL
+    if Outcome.ESCALATE in distinct:
+        return Outcome.ESCALATE
+    return Outcome.DENIED
 
 
 def load_policy(
-    path: str | os.PathLike[str] | None = None, *, engine: EngineName = "core"
+    path: str | os.PathLike[str] | None = None,
+    *,
+    engine: EngineName = "core",
+    functions: Mapping[str, Function] | None = None,
 ) -> Policy:
     """Load and compile a policy pack.
 
     Args:
         path: a directory of rule files or a single YAML file; None for the bundled pack.
         engine: ``"core"`` (default) or ``"durable"`` (optional backend, Python < 3.13).
+        functions: the store's own functions for its expressions (``policylib.Functions``).
 
     Raises:
         RuleError: every problem in the pack, each with file:line:col and how to fix it.
         BackendError: the durable backend is unavailable or refuses the pack.
     """
-    return Policy(load_pack(path), engine=engine)
+    return Policy(load_pack(path, functions=functions), engine=engine)

@@ -1,12 +1,9 @@
 # Shared messages of the Hearth & Home pack: the words that connect a decision's parts.
 #
-# policylib.explain has English defaults for every id below; a message here replaces the
-# default with the same id, so the store's voice (or a translation) is edited here, not
-# in code. Headlines are looked up as <outcome>-<request kind> first, then <outcome>.
-#
-# Pack messages may only name declared facts, so the phrases that carry a context value
-# (greeting with the customer's name, the hand-off to the escalation contact, the policy
-# link, the generic question) keep their English defaults in policylib/_phrases.py.
+# policylib ships English defaults for the generic ids; a message here replaces the one
+# with the same id, so the store's voice (or a translation) is edited here, not in code.
+# Headlines are looked up as <outcome>-<request kind> first, then <outcome>. Besides
+# declared facts, a message may name the values its id carries (docs/rule-language.md).
 
 ## The answer, first
 
@@ -38,6 +35,16 @@ denied-change_delivery = We can't make this change to your delivery.
 denied-price_adjustment = We can't adjust the price on this order.
 denied-delivery_estimate = We can't give you a delivery date just yet.
 
+escalate-return =
+    I've passed your return to { $escalation_contact },
+    who will look at it and get back to you.
+escalate-cancel =
+    I've passed your cancellation to { $escalation_contact },
+    who will look at it and get back to you.
+escalate-change_delivery =
+    I've passed your delivery change to { $escalation_contact },
+    who will look at it and get back to you.
+
 ## When the store got something wrong
 
 apology = I'm sorry about this.
@@ -62,3 +69,18 @@ offers-needs_info = In the meantime, here's what we can do:
 no-offers = If you think we've missed something, just reply and we'll take another look.
 
 policy-link-general = You can read our full policy here:
+
+## For our agents
+
+agent-may-approve =
+    You may offer a supervisor review; the supervisor may approve a goodwill gesture of
+    up to { $limit }.
+
+## The request kinds, as the policy page names them ("Applies to returns and exchanges")
+
+kind-return = returns
+kind-exchange = exchanges
+kind-cancel = cancellations
+kind-change_delivery = delivery changes
+kind-delivery_estimate = delivery estimates
+kind-price_adjustment = price adjustments

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import policylib
-from policylib.language import Pack
-from policylib.loader import load_pack
+from policylib.lang.nodes import Pack
+from policylib.load import load_pack
 from tests import ROOT
 
 # --------------------------------------------------------------------------- hypothesis

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import policylib
-from policylib import _durable
-from policylib._durable import MAX_DURABLE_RULES, DurableEngine
-from policylib.engine import Engine, Verdict
+from policylib.engine import durable as durable_backend
+from policylib.engine.core import CoreEngine
+from policylib.engine.durable import MAX_DURABLE_RULES, DurableEngine
+from policylib.engine.protocol import Verdict
 from policylib.errors import BackendError
-from policylib.language import (
+from policylib.lang.nodes import (
     All,
     Any_,
     Citation,
@@ -33,28 +34,32 @@ from policylib.language import (
     FactDef,
     Message,
     Not,
+    Outcome,
     Pack,
+    Ref,
     Rule,
-    Store,
     comparisons,
 )
-from tests.strategies import NOW, any_request, packs
+from tests.strategies import NOW, any_request, engine_pack, fact, packs, packs_with_references
 
 pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed")
 
 FACTS: dict[str, FactDef] = {
-    "opened": FactDef("opened", "boolean", "the item was opened", "opened"),
-    "defective": FactDef("defective", "boolean", "the item is defective", "defective"),
-    "days": FactDef("days", "integer", "days since delivery", "days", unit="days"),
-    "count": FactDef("count", "integer", "items in the order", "count"),
-    "category": FactDef(
-        "category", "enum", "item category", "category", values=("apparel", "books", "tech")
-    ),
-    "price": FactDef("price", "money", "item price", "price", unit="currency"),
-    "ordered": FactDef("ordered", "date", "order date", "ordered"),
+    "opened": fact("opened", "boolean", "the item was opened"),
+    "defective": fact("defective", "boolean", "the item is defective"),
+    "days": fact("days", "integer", "days since delivery", "days"),
+    "window": fact("window", "integer", "days in the return window", "days"),
+    "count": fact("count", "integer", "items in the order"),
+    "category": fact("category", "enum", "item category", values=("apparel", "books", "tech")),
+    "usual": fact("usual", "enum", "usual category", values=("apparel", "books", "tech")),
+    "price": fact("price", "money", "item price", "currency"),
+    "limit": fact("limit", "money", "most we refund", "currency"),
+    "ordered": fact("ordered", "date", "order date"),
+    "due": fact("due", "date", "last day to return"),
 }
 KINDS = ("return", "refund")
 OUTCOMES = ("granted", "denied", "partial", "escalate")
+DAY0 = date(2024, 1, 1)
 
 
 def rule(
@@ -70,7 +75,7 @@ def rule(
         title=rid,
         kinds=kinds,
         when=when,
-        outcome=outcome,
+        outcome=Outcome(outcome),
         text=Message(f"{rid} text"),
         citation=Citation("returns"),
         priority=priority,
@@ -79,17 +84,13 @@ def rule(
 
 
 def pack_of(*rules: Rule, facts: Mapping[str, FactDef] = FACTS) -> Pack:
-    return Pack(
-        store=Store("Test store"),
-        facts=dict(facts),
-        rules=tuple(rules),
-        default_outcome="denied",
-        default_text=Message("no rule applies"),
-    )
+    return engine_pack(facts, tuple(rules), "denied")
 
 
 def key(v: Verdict) -> tuple[Any, ...]:
-    return (v.outcome, v.rule.id if v.rule else None, v.missing, v.would_be)
+    """A verdict in plain values: outcome, deciding rule, missing facts, would-be outcome."""
+    would_be = str(v.would_be) if v.would_be is not None else None
+    return (str(v.outcome), v.rule.id if v.rule else None, v.missing, would_be)
 
 
 # A small pack in the shape of the real return policy.
@@ -134,22 +135,22 @@ SIMPLE = pack_of(
 @pytest.mark.parametrize(
     ("facts", "expected"),
     [
-        ({"days": -1}, ("denied", "not-delivered", (), "")),
+        ({"days": -1}, ("denied", "not-delivered", (), None)),
         (
             {"days": 400, "defective": True},
             ("needs_info", None, ("ordered", "category"), "denied"),
         ),
         (
             {"days": 10, "defective": False, "category": "apparel", "opened": True},
-            ("denied", "hygiene-opened", (), ""),
+            ("denied", "hygiene-opened", (), None),
         ),
         (
             {"days": 10, "defective": False, "category": "tech", "price": Decimal("999.98")},
-            ("partial", "tech-window", (), ""),
+            ("partial", "tech-window", (), None),
         ),
         (
             {"days": 10, "defective": False, "category": "tech", "price": Decimal("999.99")},
-            ("granted", "window", (), ""),
+            ("granted", "window", (), None),
         ),
         (
             {"days": 10, "defective": False, "category": "tech"},
@@ -157,15 +158,15 @@ SIMPLE = pack_of(
         ),
         (
             {"days": 90, "defective": False, "category": "books", "ordered": date(2019, 5, 1)},
-            ("escalate", "old-order", (), ""),
+            ("escalate", "old-order", (), None),
         ),
         (
             {"days": 90, "defective": False, "category": "books", "ordered": date(2024, 5, 1)},
-            ("granted", "books", (), ""),
+            ("granted", "books", (), None),
         ),
         (
             {"days": 90, "defective": False, "category": "tech", "ordered": date(2024, 5, 1)},
-            ("denied", None, (), ""),
+            ("denied", None, (), None),
         ),
         (
             {},
@@ -176,20 +177,20 @@ SIMPLE = pack_of(
 def test_examples(facts: dict[str, Any], expected: tuple[Any, ...]) -> None:
     durable = DurableEngine(SIMPLE)
     assert key(durable.decide("return", facts)) == expected
-    assert durable.decide("return", facts) == Engine(SIMPLE).decide("return", facts)
+    assert durable.decide("return", facts) == CoreEngine(SIMPLE).decide("return", facts)
 
 
 def test_surface_matches_core() -> None:
-    durable, core = DurableEngine(SIMPLE), Engine(SIMPLE)
+    durable, core = DurableEngine(SIMPLE), CoreEngine(SIMPLE)
     assert durable.default_outcome == core.default_outcome == "denied"
     for kind in (*KINDS, "exchange"):
         assert durable.rules_for(kind) == core.rules_for(kind)
         assert durable.facts_for(kind) == core.facts_for(kind)
-    assert durable.decide("exchange", {"days": 3}) == Verdict("denied", None)
+    assert durable.decide("exchange", {"days": 3}) == Verdict(Outcome.DENIED, None)
 
 
 def test_trace_reports_durable_decision() -> None:
-    durable, core = DurableEngine(SIMPLE), Engine(SIMPLE)
+    durable, core = DurableEngine(SIMPLE), CoreEngine(SIMPLE)
     for facts in ({"days": 3, "defective": False, "category": "books"}, {"days": 3}, {}):
         traced = durable.trace("return", facts)
         assert traced == core.trace("return", facts)
@@ -206,7 +207,7 @@ def test_no_background_threads() -> None:
 
 
 def test_money_beyond_constant_scale_and_range() -> None:
-    core = Engine(SIMPLE)
+    core = CoreEngine(SIMPLE)
     durable = DurableEngine(SIMPLE)
     base = {"days": 10, "defective": False, "category": "tech"}
     for price in (
@@ -238,9 +239,11 @@ def test_numbers_compare_exactly_at_every_boundary(op: str, scale_setter: Decima
     for i, c in enumerate(constants):
         rules = [rule(f"c{i}", Compare("price", op, c), OUTCOMES[i % 4], -i, order=i)]
         if scale_setter is not None:
-            rules.append(rule("scale", Compare("price", "eq", scale_setter), "x", -99, order=9))
+            rules.append(
+                rule("scale", Compare("price", "eq", scale_setter), "escalate", -99, order=9)
+            )
         pack = pack_of(*rules)
-        core, durable = Engine(pack), DurableEngine(pack)
+        core, durable = CoreEngine(pack), DurableEngine(pack)
         for d in deltas:
             for v in (c + d, float(c + d), int(c + d) if (c + d) % 1 == 0 else c + d):
                 facts = {"price": v}
@@ -249,15 +252,94 @@ def test_numbers_compare_exactly_at_every_boundary(op: str, scale_setter: Decima
     for c in (-3, 0, 7):
         when: Condition = Compare("days", op, c)
         pack = pack_of(rule("d", when, "granted", 1), rule("n", Not(when), "partial", order=1))
-        core, durable = Engine(pack), DurableEngine(pack)
+        core, durable = CoreEngine(pack), DurableEngine(pack)
         for v in (c - 1, c - 0.5, c, c + 0.5, c + 1, Decimal(c) + Decimal("0.001")):
             assert durable.decide("return", {"days": v}) == core.decide("return", {"days": v})
         durable.close()
     day = date(2024, 2, 29)
     pack = pack_of(rule("o", Compare("ordered", op, day), "granted"))
-    core, durable = Engine(pack), DurableEngine(pack)
+    core, durable = CoreEngine(pack), DurableEngine(pack)
     for v in (day - timedelta(days=1), day, day + timedelta(days=1)):
         assert durable.decide("return", {"ordered": v}) == core.decide("return", {"ordered": v})
+
+
+# --------------------------------------------------------------------------- fact against fact
+
+AGAINST = pack_of(
+    rule("same", Compare("category", "eq", Ref("usual")), "partial", 30, order=0),
+    rule(
+        "in-window",
+        All((Compare("days", "lte", Ref("window")), Compare("price", "lte", Ref("limit")))),
+        "granted",
+        20,
+        order=1,
+    ),
+    rule("late", Not(Compare("ordered", "lte", Ref("due"))), "escalate", 10, order=2),
+    rule(
+        "either",
+        Any_((Compare("days", "lt", Ref("count")), Compare("window", "gte", Ref("days")))),
+        "granted",
+        5,
+        order=3,
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"category": "books", "usual": "books"},
+        {"category": "books", "usual": "tech", "days": 3, "window": 30, "price": 5, "limit": 9},
+        {"category": "books", "usual": "tech", "days": 31, "window": 30},
+        {"category": "books", "usual": "tech", "days": 3, "window": 30, "price": Decimal("9.01")},
+        {"category": "books", "usual": "tech", "days": 3, "window": 2, "count": 4},
+        {"category": "books", "usual": "tech", "days": 3, "window": 2, "count": 3},
+        {"category": "books", "usual": "tech", "ordered": date(2024, 1, 2), "due": DAY0},
+        {"category": "books", "usual": "tech", "ordered": DAY0, "due": DAY0, "days": 40},
+        {"category": "books", "days": 3, "window": 30},
+        {"usual": "books"},
+        {"days": 3},
+        {},
+    ],
+)
+def test_comparisons_with_another_fact_decide_as_in_the_core(facts: dict[str, Any]) -> None:
+    core, durable = CoreEngine(AGAINST), DurableEngine(AGAINST)
+    try:
+        assert durable.decide("return", facts) == core.decide("return", facts)
+        assert durable.trace("return", facts) == core.trace("return", facts)
+    finally:
+        durable.close()
+
+
+def test_a_comparison_with_another_fact_is_posted_as_its_result() -> None:
+    durable = DurableEngine(AGAINST)
+    try:
+        # One precomputed attribute per comparison of two facts, whatever its polarity.
+        assert len(durable._between) == 6
+        facts = {"category": "books", "usual": "books"}
+        assert durable.holding("return", facts) == frozenset({0})
+        assert durable.holding("return", {"category": "books"}) == frozenset()  # unknown
+        late = {"ordered": date(2024, 1, 2), "due": DAY0}
+        assert durable.holding("return", late) == frozenset({2})  # the negated comparison
+    finally:
+        durable.close()
+
+
+def test_a_datetime_compared_with_another_datetime_is_decided() -> None:
+    facts = {
+        "at": fact("at", "datetime", "when you asked"),
+        "deadline": fact("deadline", "datetime", "the deadline"),
+    }
+    pack = pack_of(rule("on-time", Compare("at", "lt", Ref("deadline")), "granted"), facts=facts)
+    durable = DurableEngine(pack)
+    moments = {
+        "at": datetime(2026, 1, 1, 9, tzinfo=timezone.utc),
+        "deadline": datetime(2026, 1, 2, tzinfo=timezone.utc),
+    }
+    try:
+        assert durable.decide("return", moments) == CoreEngine(pack).decide("return", moments)
+    finally:
+        durable.close()
 
 
 # --------------------------------------------------------------------------- refusals
@@ -292,7 +374,7 @@ def test_refuses_512_durable_rules_before_durable_sees_them() -> None:
 def test_refuses_inexpressible_rules_naming_them(when: Condition, why: str) -> None:
     with pytest.raises(BackendError, match=why) as info:
         DurableEngine(
-            pack_of(rule("ok", Compare("days", "lte", 3), "granted"), rule("bad", when, "x"))
+            pack_of(rule("ok", Compare("days", "lte", 3), "granted"), rule("bad", when, "escalate"))
         )
     assert "'bad'" in str(info.value)
 
@@ -305,7 +387,7 @@ def test_refuses_values_of_the_wrong_type(facts: dict[str, Any]) -> None:
     durable = DurableEngine(SIMPLE)
     with pytest.raises(BackendError, match="received"):
         durable.decide("return", {"defective": False, "category": "tech", "days": 3, **facts})
-    assert key(durable.decide("return", {"days": -5})) == ("denied", "not-delivered", (), "")
+    assert key(durable.decide("return", {"days": -5})) == ("denied", "not-delivered", (), None)
 
 
 def test_durable_exceptions_become_backend_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,7 +401,7 @@ def test_durable_exceptions_become_backend_errors(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(host, "assert_fact", broken)
     with pytest.raises(BackendError, match=r"durable_rules failed: error: .*309"):
         durable.decide("return", {"days": 3})
-    durable_engine, _ = _durable._backend()
+    durable_engine, _ = durable_backend._backend()
 
     def unhandled(name: str, message: dict[str, Any]) -> None:
         raise durable_engine.MessageNotHandledException(message)
@@ -356,7 +438,7 @@ def test_eight_threads_agree_with_sequential() -> None:
     durable = DurableEngine(SIMPLE)
     plan = [FACT_SETS[i % len(FACT_SETS)] for i in range(200)]
     expected = [durable.decide("return", f) for f in plan]
-    assert expected == [Engine(SIMPLE).decide("return", f) for f in plan]
+    assert expected == [CoreEngine(SIMPLE).decide("return", f) for f in plan]
     results: dict[int, list[Verdict]] = {}
     errors: list[BaseException] = []
 
@@ -377,12 +459,12 @@ def test_eight_threads_agree_with_sequential() -> None:
 
 def test_two_thousand_evaluations_delete_their_sessions() -> None:
     durable = DurableEngine(SIMPLE)
-    core = Engine(SIMPLE)
+    core = CoreEngine(SIMPLE)
     for i in range(2000):
         facts = FACT_SETS[i % len(FACT_SETS)]
         assert durable.decide("return", facts) == core.decide("return", facts)
     name = durable._kinds["return"].name
-    durable_rules_engine = _durable._backend()[1]
+    durable_rules_engine = durable_backend._backend()[1]
     for sid in ("1", "1000", "2000"):
         with pytest.raises(durable_rules_engine.error, match="309"):
             durable._host.get_state(name, sid)  # no such session: it was deleted
@@ -402,11 +484,10 @@ def test_same_pack_twice_in_one_process() -> None:
 # --------------------------------------------------------------------------- differential
 
 FACT_NAMES = tuple(FACTS)
-DAY0 = date(2024, 1, 1)
 
 
 def constant(fact: str) -> st.SearchStrategy[Any]:
-    kind = FACTS[fact].type
+    kind = FACTS[fact].type.name
     if kind == "boolean":
         return st.booleans()
     if kind == "integer":
@@ -424,11 +505,25 @@ def constant(fact: str) -> st.SearchStrategy[Any]:
 CONSTANTS = {name: constant(name) for name in FACT_NAMES}
 """The values rules compare each fact with."""
 
-random_packs = packs(FACTS, CONSTANTS, max_rules=30, kinds=(("return",), ("refund",), KINDS))
+REFERENCES = (
+    ("days", "window"),
+    ("window", "days"),
+    ("days", "count"),
+    ("category", "usual"),
+    ("price", "limit"),
+    ("ordered", "due"),
+)
+"""The pairs of facts a rule may compare with each other (``days: {lte: $window}``)."""
+
+PACK_KINDS = (("return",), ("refund",), KINDS)
+random_packs = st.one_of(
+    packs(FACTS, CONSTANTS, max_rules=30, kinds=PACK_KINDS),
+    packs_with_references(FACTS, CONSTANTS, REFERENCES, max_rules=30, kinds=PACK_KINDS),
+)
 
 
 def value(fact: str) -> st.SearchStrategy[Any]:
-    kind = FACTS[fact].type
+    kind = FACTS[fact].type.name
     if kind == "integer":
         return st.integers(-6, 16)
     if kind == "enum":
@@ -445,7 +540,7 @@ def value(fact: str) -> st.SearchStrategy[Any]:
 def near(fact: str, constants: list[Any]) -> st.SearchStrategy[Any]:
     """A pack constant, or just beside it: where a wrong translation shows."""
     base = st.sampled_from(constants)
-    kind = FACTS[fact].type
+    kind = FACTS[fact].type.name
     if kind == "integer":
         return st.tuples(base, st.sampled_from((-1, 0, 1))).map(sum)
     if kind == "money":
@@ -462,6 +557,8 @@ def fact_maps(pack: Pack) -> st.SearchStrategy[dict[str, Any]]:
     constants: dict[str, list[Any]] = {}
     for r in pack.rules:
         for c in comparisons(r.when):
+            if isinstance(c.value, Ref):
+                continue  # the other fact's own values are drawn for it
             values = c.value if isinstance(c.value, tuple) else (c.value,)
             constants.setdefault(c.fact, []).extend(values)
     options: dict[str, st.SearchStrategy[Any]] = {}
@@ -487,7 +584,7 @@ SHRINK = os.environ.get("POLICYLIB_DURABLE_SHRINK") == "1"
 @given(pack=random_packs, data=st.data())
 def test_differential_against_core_engine(pack: Pack, data: st.DataObject) -> None:
     requests = data.draw(st.lists(fact_maps(pack), min_size=1, max_size=8), label="requests")
-    core = Engine(pack)
+    core = CoreEngine(pack)
     durable = DurableEngine(pack)
     try:
         for facts in requests:

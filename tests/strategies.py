@@ -9,7 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from policylib.language import (
+from policylib.lang.expr import Program
+from policylib.lang.nodes import (
     All,
     Any_,
     Citation,
@@ -18,10 +19,14 @@ from policylib.language import (
     FactDef,
     Message,
     Not,
+    Outcome,
     Pack,
+    Ref,
     Rule,
     Store,
+    Vocabulary,
 )
+from policylib.lang.types import Type
 
 EST = timezone(timedelta(hours=-5))
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=EST)
@@ -134,7 +139,7 @@ def order_requests(draw: st.DrawFn) -> dict[str, Any]:
             "method": draw(st.sampled_from(["standard", "white_glove"])),
             "scheduled_date": (NOW + timedelta(days=draw(st.integers(-3, 10)))).date().isoformat(),
             "window": {"start": "08:00", "end": "12:00"},
-            "truck_loaded": draw(st.sampled_from([None, True, False])),
+            "truck_loaded": draw(st.booleans()),
             "transit_days": {"min": 3, "max": 4},
             "shipping_fee": "19.99",
         },
@@ -229,6 +234,31 @@ any_request = st.one_of(order_requests(), subscription_requests())
 
 # --------------------------------------------------------------------------- rule packs
 
+
+def fact(
+    name: str, type_: str, label: str = "", unit: str = "", values: tuple[str, ...] = ()
+) -> FactDef:
+    """A fact for engine-level tests: typed and labelled, derived from nothing (the tests
+    hand the engine its facts directly)."""
+    kind = Type(type_, tuple(values))
+    program = Program(name, kind, lambda env: None, frozenset(), frozenset(), frozenset())
+    return FactDef(name, kind, label or name.replace("_", " "), program, unit=unit)
+
+
+def engine_pack(
+    facts: Mapping[str, FactDef], rules: tuple[Rule, ...], default: str = "denied"
+) -> Pack:
+    """A pack holding only what the engine reads: facts, rules and the default outcome."""
+    return Pack(
+        store=Store("Test store"),
+        vocabulary=Vocabulary({}, {}),
+        facts=dict(facts),
+        rules=rules,
+        default_outcome=Outcome(default),
+        default_text=Message("no rule applies"),
+    )
+
+
 ORDERED_TYPES = frozenset({"integer", "decimal", "money", "date"})
 """Fact types a rule may order (lt, lte, gt, gte); every fact has eq, ne, in and not_in."""
 
@@ -242,7 +272,7 @@ def comparisons(
     """One comparison of a fact in ``constants`` with a constant drawn from its strategy."""
     fact = draw(st.sampled_from(sorted(constants)))
     ops = ["eq", "ne", "in", "not_in"]
-    if facts[fact].type in ORDERED_TYPES:
+    if facts[fact].type.name in ORDERED_TYPES:
         ops += ["lt", "lte", "gt", "gte"]
     op = draw(st.sampled_from(ops))
     if op in ("in", "not_in"):
@@ -293,7 +323,7 @@ def packs(
             title=f"R-{i}",
             kinds=draw(st.sampled_from(kinds)),
             when=draw(when),
-            outcome=draw(st.sampled_from(OUTCOMES)),
+            outcome=Outcome(draw(st.sampled_from(OUTCOMES))),
             text=Message(f"R-{i} text"),
             citation=Citation("returns"),
             priority=priorities[i],
@@ -301,10 +331,72 @@ def packs(
         )
         for i in range(n)
     )
-    return Pack(
-        store=Store("Test store"),
-        facts=dict(facts),
-        rules=rules,
-        default_outcome=draw(st.sampled_from(defaults)),
-        default_text=Message("no rule applies"),
+    return engine_pack(facts, rules, draw(st.sampled_from(defaults)))
+
+
+# --------------------------------------------------------------------------- fact against fact
+
+
+@st.composite
+def references(
+    draw: st.DrawFn, facts: Mapping[str, FactDef], pairs: tuple[tuple[str, str], ...]
+) -> Compare:
+    """A comparison of one fact with another (``Compare(a, op, Ref(b))``) for a pair of
+    comparable facts: eq and ne always, the ordered operators when both are ordered."""
+    name, other = draw(st.sampled_from(pairs))
+    ops = ["eq", "ne"]
+    if {facts[name].type.name, facts[other].type.name} <= ORDERED_TYPES:
+        ops += ["lt", "lte", "gt", "gte"]
+    return Compare(name, draw(st.sampled_from(ops)), Ref(other))
+
+
+def conditions_with_references(
+    facts: Mapping[str, FactDef],
+    constants: Mapping[str, st.SearchStrategy[Any]],
+    pairs: tuple[tuple[str, str], ...],
+    depth: int = 2,
+) -> st.SearchStrategy[Condition]:
+    """Like ``conditions``, with comparisons of a fact with another fact among the leaves."""
+    leaf = st.one_of(comparisons(facts, constants), references(facts, pairs))
+    if depth == 0:
+        return leaf
+    inner = conditions_with_references(facts, constants, pairs, depth - 1)
+    return st.one_of(
+        leaf,
+        st.lists(inner, max_size=3).map(lambda xs: All(tuple(xs))),
+        st.lists(inner, max_size=3).map(lambda xs: Any_(tuple(xs))),
+        inner.map(Not),
     )
+
+
+@st.composite
+def packs_with_references(
+    draw: st.DrawFn,
+    facts: Mapping[str, FactDef],
+    constants: Mapping[str, st.SearchStrategy[Any]],
+    pairs: tuple[tuple[str, str], ...],
+    *,
+    max_rules: int = 12,
+    kinds: tuple[tuple[str, ...], ...] = (("return",),),
+    defaults: tuple[str, ...] = ("denied",),
+) -> Pack:
+    """Like ``packs``, with rules that compare a fact with another fact (``$window``);
+    ``pairs`` are the (fact, other fact) pairs a rule may compare."""
+    n = draw(st.integers(1, max_rules))
+    priorities = draw(st.permutations(range(n)))
+    when = conditions_with_references(facts, constants, pairs)
+    rules = tuple(
+        Rule(
+            id=f"R-{i}",
+            title=f"R-{i}",
+            kinds=draw(st.sampled_from(kinds)),
+            when=draw(when),
+            outcome=Outcome(draw(st.sampled_from(OUTCOMES))),
+            text=Message(f"R-{i} text"),
+            citation=Citation("returns"),
+            priority=priorities[i],
+            order=i,
+        )
+        for i in range(n)
+    )
+    return engine_pack(facts, rules, draw(st.sampled_from(defaults)))

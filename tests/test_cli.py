@@ -14,10 +14,31 @@ import pytest
 from click.testing import CliRunner, Result
 
 import policylib
+from policylib import Pack
 from policylib.cli import DEMO_NOW, cli
-from policylib.language import Pack
 from tests import ROOT
-from tests.test_publish import SMALL_PACK, write_pack
+from tests.packs import SMALL_PACK
+
+CLI_PACK = {
+    **SMALL_PACK,
+    # a request without requested_at: decided at the demo's clock
+    "examples/late.json": """\
+{"kind": "return", "reason": "changed_mind",
+ "order": {"id": "A2", "placed_at": "2026-09-01T10:00:00-05:00", "status": "delivered",
+   "delivered_at": "2026-09-05T10:00:00-05:00",
+   "items": [{"sku": "S1", "name": "Lamp", "category": "lighting", "price": 40,
+              "condition": "unopened"}]}}
+""",
+}
+"""A tiny pack of two rules: the CLI's output, exit codes and messages are tested on it."""
+
+
+def write_pack(root: Path, files: dict[str, str] = CLI_PACK) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
 
 
 def run(*args: str, stdin: str | None = None) -> Result:
@@ -92,6 +113,22 @@ def test_explain_now_decides_requests_without_requested_at(pack_dir: Path) -> No
     assert decision["decided_at"] == DEMO_NOW.isoformat()
 
 
+def test_explain_names_the_field_only_the_store_can_fill(tmp_path: Path) -> None:
+    """The bundled pack: whether the truck is loaded comes from the order system."""
+    request = json.loads(
+        (ROOT / "rules" / "examples" / "loaded_truck_window_change.json").read_text()
+    )
+    request["requested_at"] = "2026-11-20T15:00:00-05:00"  # before the change cutoff
+    request["order"]["status"] = "shipped"
+    del request["order"]["delivery"]["truck_loaded"]
+    source = tmp_path / "no_truck.json"
+    source.write_text(json.dumps(request), encoding="utf-8")
+    result = run("explain", str(source))
+    assert_clean_failure(
+        result, "no_truck.json", "order.delivery.truck_loaded", "store-fact-missing"
+    )
+
+
 def test_bad_json_is_one_clear_line(pack_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"kind": "return",', encoding="utf-8")
@@ -135,7 +172,7 @@ def test_now_without_zone_is_a_usage_error(pack_dir: Path, fresh: str) -> None:
 def test_check_small_pack_summarises(pack_dir: Path) -> None:
     result = run("check", str(pack_dir))
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{pack_dir}/: 2 rules in 3 files, 1 example, no problems\n"
+    assert result.stdout == f"{pack_dir}/: 2 rules in 5 files, 1 example, no problems\n"
 
 
 def test_check_bundled_pack_is_clean(bundled_policy: policylib.Policy) -> None:
@@ -148,7 +185,7 @@ def test_check_bundled_pack_is_clean(bundled_policy: policylib.Policy) -> None:
 
 
 def test_check_broken_pack_lists_every_problem(tmp_path: Path) -> None:
-    files = dict(SMALL_PACK)
+    files = dict(CLI_PACK)
     files["returns.yaml"] = (
         files["returns.yaml"]
         .replace("days_since_delivery: {lte: 30}", "days_since_delivry: {lte: 30}")
@@ -187,7 +224,7 @@ def test_demo_is_deterministic(pack_dir: Path) -> None:
 
 
 def test_demo_reports_a_broken_example_and_goes_on(pack_dir: Path, tmp_path: Path) -> None:
-    root = write_pack(tmp_path / "pack", {**SMALL_PACK, "examples/zz-broken.json": "{"})
+    root = write_pack(tmp_path / "pack", {**CLI_PACK, "examples/zz-broken.json": "{"})
     result = run("demo", "--rules", str(root))
     assert result.exit_code == 2
     assert "outcome: granted" in result.stdout

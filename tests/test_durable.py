@@ -1,4 +1,4 @@
-"""The durable_rules backend (``policylib._durable``).
+"""The durable_rules backend (``policylib.engine.durable``).
 
 durable_rules' C core can crash or hang the interpreter, so it is never loaded in this
 process: the tests that drive it live in ``tests/durable_differential.py`` (no ``test_``
@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from policylib import BackendError, Pack, Policy
+from policylib.engine import durable
+from policylib.lang.nodes import Citation, Compare, Message, Outcome, Rule
 from tests import ROOT
+from tests.strategies import engine_pack, fact
 
 INNER = Path(__file__).resolve().parent / "durable_differential.py"
 TIMEOUT = 240
@@ -65,7 +69,7 @@ def test_durable_backend_in_a_subprocess() -> None:
 
 def test_import_does_not_load_durable() -> None:
     code = (
-        "import sys, policylib._durable\n"
+        "import sys, policylib.engine.durable\n"
         "loaded = [m for m in sys.modules if m.startswith('durable')]\n"
         "assert not loaded, loaded\n"
     )
@@ -77,28 +81,22 @@ def test_import_does_not_load_durable() -> None:
 
 def test_missing_durable_is_a_backend_error(monkeypatch: pytest.MonkeyPatch) -> None:
     # Simulated in this process without loading durable: a None entry makes import fail.
-    from policylib import _durable
-    from policylib.errors import BackendError
-    from policylib.language import Citation, Compare, FactDef, Message, Pack, Rule, Store
-
     monkeypatch.setitem(sys.modules, "durable_rules_engine", None)
-    monkeypatch.setattr(_durable, "_BACKEND", None)
-    pack = Pack(
-        store=Store("s"),
-        facts={"days": FactDef("days", "integer", "days", "days")},
-        rules=(
-            Rule(
-                "r",
-                "r",
-                ("return",),
-                Compare("days", "lte", 3),
-                "granted",
-                Message("t"),
-                Citation("s"),
-            ),
-        ),
-        default_outcome="denied",
-        default_text=Message("d"),
+    monkeypatch.setattr(durable, "_BACKEND", None)
+    rule = Rule(
+        "r",
+        "r",
+        ("return",),
+        Compare("days", "lte", 3),
+        Outcome.GRANTED,
+        Message("t"),
+        Citation("s"),
     )
+    pack = engine_pack({"days": fact("days", "integer")}, (rule,))
     with pytest.raises(BackendError, match=r"pip install 'policylib\[durable\]'"):
-        _durable.DurableEngine(pack)
+        durable.DurableEngine(pack)
+
+
+def test_an_unknown_engine_name_is_a_backend_error(bundled_pack: Pack) -> None:
+    with pytest.raises(BackendError, match="unknown engine 'rete'"):
+        Policy(bundled_pack, engine="rete")  # type: ignore[arg-type]

@@ -43,6 +43,11 @@ def test_example_requests_are_exactly_the_bundled_pack_examples() -> None:
     assert shown == _json_files(ROOT / "rules" / "examples")
 
 
-def test_example_requests_cover_every_request_kind() -> None:
+def test_chatbot_tool_schema_is_the_policys_request_schema() -> None:
+    namespace = runpy.run_path(str(EXAMPLES / "chatbot.py"))
+    assert namespace["TOOL"]["parameters"] == namespace["POLICY"].request_schema()
+
+
+def test_example_requests_cover_every_request_kind(bundled_pack: policylib.Pack) -> None:
     kinds = {json.loads(p.read_text())["kind"] for p in (EXAMPLES / "requests").glob("*.json")}
-    assert kinds == {k.value for k in policylib.RequestKind}
+    assert kinds == set(bundled_pack.vocabulary.kinds)

@@ -1,7 +1,13 @@
-"""The published policy page is generated from the rules and never shows rule ids."""
+"""The published policy page is generated from the rules and never shows rule ids.
+
+Every word the page uses for the store comes from the pack: request kinds from the
+``kind-<kind>`` messages, offers from ``alternatives.kinds``, units from ``units:``, and
+which facts only route a request from ``routing: true``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from html.parser import HTMLParser
@@ -9,112 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from policylib.language import Pack
-from policylib.loader import load_pack
-from policylib.publish import _negated, render_policy_page
+from policylib import Policy, PolicyError
+from policylib.lang.nodes import Alternatives, Message, OfferKind, Pack
+from policylib.load import load_pack
+from policylib.render.page import render_policy_page
+from policylib.render.page_words import negated as negate
+from policylib.render.texts import TextRenderer
 from tests.conftest import Goldens
-
-SMALL_PACK = {
-    "policy.yaml": """\
-store:
-  name: Tess <&> Co
-  timezone: America/New_York
-  currency: USD
-  locale: en_US
-  policy_url: https://tess.example/policies
-  escalation_contact: a care supervisor
-default:
-  outcome: escalate
-  text: "A member of our team will look at your { $item_name } request personally."
-settings:
-  restocking_fee_percent: 15
-sections:
-  returns: {title: Returns and refunds, summary: "Unused items within 30 days."}
-  care: {title: Care & repairs}
-""",
-    "facts.yaml": """\
-facts:
-  days_since_delivery:
-    type: integer
-    unit: days
-    label: days since your order arrived
-    derive: days_since_delivery
-  item_used:
-    type: boolean
-    label: whether the item has been used
-    derive: item_used
-    question: "Has the { $item_name } been used?"
-    field: order.items[].condition
-  item_name: {type: text, label: the item's name, derive: item_name}
-  item_price: {type: money, label: what you paid for the item, derive: item_price}
-  reason:
-    type: enum
-    values: [changed_mind, defective, damaged_in_transit, wrong_item, arrived_late, other]
-    label: the reason for the request
-    derive: reason
-  restocking_fee_percent:
-    type: decimal
-    unit: percent
-    label: restocking fee
-    derive: restocking_fee_percent
-""",
-    "returns.yaml": """\
-section: returns
-rules:
-  - id: RET-001
-    title: Unused items within 30 days
-    kinds: [return, exchange]
-    when:
-      all:
-        - days_since_delivery: {lte: 30}
-        - item_used: false
-    outcome: granted
-    text: "You can return the { $item_name } for { $item_price }."
-    why: "A { $item_name } in new condition can be sold again, less { $restocking_fee_percent }."
-    citation: {section: returns, anchor: return-window}
-  - id: RET-002
-    title: Late returns
-    kinds: [return]
-    priority: 10
-    when:
-      all:
-        - days_since_delivery: {gt: 30}
-        - any:
-            - item_used: true
-            - not:
-                reason: {in: [defective, wrong_item]}
-    outcome: denied
-    text: "The { $item_name } arrived too long ago."
-    citation: {section: returns, anchor: return-window}
-    offers:
-      - kind: store_credit
-        change: {resolution: store_credit}
-        text: "Store credit for { $item_price }."
-      - kind: supervisor_review
-        text: "A supervisor can review your case."
-examples:
-  - name: unused lamp
-    rule: RET-001
-    outcome: granted
-    request_file: examples/fresh.json
-""",
-    "examples/fresh.json": """\
-{"kind": "return", "requested_at": "2026-11-20T15:00:00-05:00",
- "customer": {"name": "Ana"},
- "order": {"id": "A1", "placed_at": "2026-11-01T10:00:00-05:00", "status": "delivered",
-   "delivered_at": "2026-11-05T10:00:00-05:00",
-   "items": [{"sku": "S1", "name": "Lamp", "category": "lighting", "price": 40,
-              "condition": "unopened"}]}}
-""",
-    "examples/late.json": """\
-{"kind": "return", "reason": "changed_mind",
- "order": {"id": "A2", "placed_at": "2026-09-01T10:00:00-05:00", "status": "delivered",
-   "delivered_at": "2026-09-05T10:00:00-05:00",
-   "items": [{"sku": "S1", "name": "Lamp", "category": "lighting", "price": 40,
-              "condition": "unopened"}]}}
-""",
-}
-"""A tiny pack that exercises the page: nesting, negation, offers, settings, escaping."""
+from tests.packs import SMALL_PACK
 
 RICHER_PACK = {
     **SMALL_PACK,
@@ -122,23 +30,23 @@ RICHER_PACK = {
     + """\
   request_kind:
     type: enum
-    values: [return, exchange, cancel, change_delivery, delivery_estimate, price_adjustment]
     label: what you asked for
-    derive: request_kind
+    expr: kind
   request_subject:
     type: enum
     values: [order, subscription, none]
     label: what your request is about
-    derive: request_subject
+    expr: >-
+      "subscription" if known(subscription) else "order" if known(order) else "none"
+    routing: true
   order_status:
     type: enum
-    values: [placed, processing, in_production, shipped, delivered, cancelled]
     label: where your order is
-    derive: order_status
+    expr: order.status
   order_has_custom_item:
     type: boolean
     label: whether your order includes a made-to-order item
-    derive: order_has_custom_item
+    expr: any(order.items, "custom_made" in each.tags)
 """,
     "returns.yaml": SMALL_PACK["returns.yaml"].replace(
         "examples:\n",
@@ -171,6 +79,18 @@ examples:
 }
 """The small pack plus a range on one fact, a routing fact, "what/where" labels and a
 "whether" label with a verb, and example names written for authors."""
+
+NIGHTS_PACK = {
+    **SMALL_PACK,
+    "policy.yaml": SMALL_PACK["policy.yaml"].replace(
+        "  days: {one: day, other: days}", "  nights: {one: night, other: nights}"
+    ),
+    "facts.yaml": SMALL_PACK["facts.yaml"].replace(
+        "    unit: days\n    label: days since your order arrived",
+        "    unit: nights\n    label: nights since your stay",
+    ),
+}
+"""The small pack counting in a unit policylib has no words for: the pack's own."""
 
 
 def write_pack(root: Path, files: dict[str, str] = SMALL_PACK) -> Path:
@@ -208,6 +128,7 @@ def test_markdown_page_has_title_sections_anchors_and_rules(small_pack: Pack) ->
     assert '<a id="returns"></a>' in page
     assert "### Unused items within 30 days" in page
     assert "### Late returns" in page
+    assert "If your case doesn't fit, you can always ask for a care supervisor." in page
 
 
 def test_rules_are_listed_by_precedence(small_pack: Pack) -> None:
@@ -237,13 +158,15 @@ def test_bounds_merge_routing_is_skipped_and_wh_labels_read_as_sentences(
 ) -> None:
     page = render_policy_page(richer_pack, "markdown")
     # gt 30 and lte 60 on one fact: one range, said where the first bound was; the
-    # request_subject comparison only routes the request and is left out
+    # request_subject comparison only routes the request and is left out; an enum value
+    # naming an offer kind reads with the pack's words for it ("an exchange")
     assert (
         "Applies to exchanges when it has been between 31 and 60 days since your order "
         "arrived, and you asked for an exchange, and your order does not include a "
         "made-to-order item, and your order is delivered or cancelled." in page
     )
     assert "what your request is about" not in page
+    assert "your request is about" not in page
 
 
 def test_example_names_lose_author_notes(richer_pack: Pack) -> None:
@@ -259,9 +182,17 @@ def test_example_names_lose_author_notes(richer_pack: Pack) -> None:
 def test_placeholders_become_neutral_words(small_pack: Pack) -> None:
     page = render_policy_page(small_pack, "markdown")
     assert "{ $" not in page and "{$" not in page
-    # "A { $item_name }" -> "An item"; pack-wide settings show their real value
-    assert "An item in new condition can be sold again, less 15%." in page
+    # "A { $item_name }" -> "An item" (the fact's label, merged with the article);
+    # "your { $item_name }" -> "your item"
+    assert "An item in new condition can be sold again, less " in page
+    assert "will look at your item request personally." in page
     assert "your the item" not in page.lower()
+
+
+def test_a_placeholder_of_a_constant_fact_shows_its_value(small_pack: Pack) -> None:
+    assert small_pack.facts["restocking_fee_percent"].program.constant
+    page = render_policy_page(small_pack, "markdown")
+    assert "An item in new condition can be sold again, less 15%." in page
 
 
 def test_offers_and_examples_in_plain_words(small_pack: Pack) -> None:
@@ -272,7 +203,7 @@ def test_offers_and_examples_in_plain_words(small_pack: Pack) -> None:
 
 def test_no_rule_ids_outside_comments(small_pack: Pack) -> None:
     for fmt in ("markdown", "html"):
-        page = render_policy_page(small_pack, fmt)  # type: ignore[arg-type]
+        page = render_policy_page(small_pack, fmt)
         visible = without_comments(page)
         assert "RET-001" not in visible and "RET-002" not in visible
         assert "<!-- rule RET-001 -->" in page  # kept for traceability
@@ -297,6 +228,7 @@ def test_html_is_a_complete_escaped_document(small_pack: Pack) -> None:
     page = render_policy_page(small_pack, "html")
     assert page.startswith("<!DOCTYPE html>\n")
     assert '<meta charset="utf-8">' in page
+    assert '<html lang="en-US">' in page
     assert "<title>Tess &lt;&amp;&gt; Co customer service policy</title>" in page
     assert "Care &amp; repairs" in page
     assert "<&>" not in page
@@ -310,8 +242,82 @@ def test_html_is_a_complete_escaped_document(small_pack: Pack) -> None:
 
 
 def test_unknown_format_is_refused(small_pack: Pack) -> None:
-    with pytest.raises(ValueError, match="markdown"):
+    with pytest.raises(PolicyError, match="markdown"):
         render_policy_page(small_pack, "pdf")  # type: ignore[arg-type]
+
+
+def test_a_given_renderer_is_used_and_the_same_page_comes_out(small_pack: Pack) -> None:
+    renderer = TextRenderer(small_pack)
+    for fmt in ("markdown", "html"):
+        given = render_policy_page(small_pack, fmt, renderer)
+        assert given == render_policy_page(small_pack, fmt)
+
+
+# --------------------------------------------------------------------------- the pack's words
+
+
+def _with_messages(pack: Pack, **messages: str) -> Pack:
+    """The pack with some shared messages replaced (ids with dashes: pass them as a dict)."""
+    merged = {**pack.messages, **{k: Message(v) for k, v in messages.items()}}
+    return dataclasses.replace(pack, messages=merged)
+
+
+def test_kind_words_come_from_the_packs_kind_messages(small_pack: Pack) -> None:
+    pack = _with_messages(small_pack, **{"kind-exchange": "swaps", "kind-return": "send-backs"})
+    page = render_policy_page(pack, "markdown")
+    assert "Applies to send-backs and swaps when it has been at most 30 days" in page
+    assert "Applies to send-backs when it has been more than 30 days" in page
+    assert "Applies to returns" not in page
+
+
+def test_a_kind_without_words_reads_as_its_name(small_pack: Pack) -> None:
+    messages = {k: v for k, v in small_pack.messages.items() if not k.startswith("kind-")}
+    page = render_policy_page(dataclasses.replace(small_pack, messages=messages), "markdown")
+    assert "Applies to return and exchange when" in page
+
+
+def test_offer_words_come_from_the_packs_offer_kinds(small_pack: Pack) -> None:
+    kinds = dict(small_pack.alternatives.kinds)
+    kinds["store_credit"] = OfferKind("store_credit", 1, words="a Tess gift card")
+    kinds["supervisor_review"] = OfferKind("supervisor_review", 9)  # no words of its own
+    alternatives: Alternatives = dataclasses.replace(small_pack.alternatives, kinds=kinds)
+    page = render_policy_page(dataclasses.replace(small_pack, alternatives=alternatives))
+    assert "- **What we may be able to offer:** A Tess gift card or supervisor review." in page
+    assert "store credit" not in page.lower()
+
+
+def test_enum_values_naming_an_offer_kind_use_its_words(richer_pack: Pack) -> None:
+    kinds = dict(richer_pack.alternatives.kinds)
+    kinds["exchange"] = OfferKind("exchange", 2, words="a swap for something else")
+    alternatives = dataclasses.replace(richer_pack.alternatives, kinds=kinds)
+    page = render_policy_page(dataclasses.replace(richer_pack, alternatives=alternatives))
+    assert "and you asked for a swap for something else, and" in page
+
+
+def test_unit_words_come_from_the_packs_units(tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path, NIGHTS_PACK))
+    assert pack.units["nights"] == ("night", "nights")
+    page = render_policy_page(pack, "markdown")
+    # the unit's words shape the sentence: "nights since X" -> "it has been N nights since X"
+    assert "when it has been at most 30 nights since your stay, and" in page
+    assert "when it has been more than 30 nights since your stay, and" in page
+    applies = [line for line in page.splitlines() if line.startswith("- Applies to")]
+    assert applies and not any(" day" in line for line in applies), applies
+
+
+def test_routing_facts_are_the_ones_marked_routing(richer_pack: Pack) -> None:
+    subject = richer_pack.facts["request_subject"]
+    assert subject.routing
+    facts = {**richer_pack.facts, "request_subject": dataclasses.replace(subject, routing=False)}
+    page = render_policy_page(dataclasses.replace(richer_pack, facts=facts), "markdown")
+    # not marked: the comparison is said like any other
+    assert "Applies to exchanges when your request is about order, and it has been" in page
+
+
+def test_the_page_is_in_the_stores_language(small_pack: Pack) -> None:
+    store = dataclasses.replace(small_pack.store, locale="en_GB")
+    page = render_policy_page(dataclasses.replace(small_pack, store=store), "html")
+    assert '<html lang="en-GB">' in page
 
 
 # --------------------------------------------------------------------------- bundled pack
@@ -358,6 +364,24 @@ def test_bundled_page_reads_as_plain_english(bundled_pack: Pack, fmt: str) -> No
     assert "what your request is about" not in shown  # only routes the request
 
 
+def test_bundled_page_uses_the_packs_kind_offer_and_unit_words(bundled_pack: Pack) -> None:
+    shown = _shown(render_policy_page(bundled_pack, "markdown"), "markdown")
+    for kind in bundled_pack.vocabulary.kinds:
+        words = bundled_pack.messages[f"kind-{kind}"].source
+        assert f"Applies to {words}" in shown or f"and {words}" in shown, kind
+    offered = {o.kind for rule in bundled_pack.rules for o in rule.offers}
+    for kind in sorted(offered):
+        words = bundled_pack.alternatives.kinds[kind].words
+        assert words and words.lower() in shown.lower(), kind
+    assert "business days" in shown or "business day" in shown or "days" in shown
+
+
+def test_policy_publish_is_the_page_of_its_pack(bundled_policy: Policy) -> None:
+    for fmt in ("markdown", "html"):
+        page = render_policy_page(bundled_policy.pack, fmt)
+        assert bundled_policy.publish(fmt) == page
+
+
 @pytest.mark.parametrize(
     ("clause", "negated"),
     [
@@ -372,8 +396,8 @@ def test_bundled_page_reads_as_plain_english(bundled_pack: Pack, fmt: str) -> No
     ],
 )
 def test_statements_are_negated_at_their_verb(clause: str, negated: str) -> None:
-    assert _negated(clause) == negated
+    assert negate(clause) == negated
 
 
-def test_bundled_markdown_page_matches_golden(golden: Goldens, bundled_pack: Pack) -> None:
-    golden.check("publish/policy.md", render_policy_page(bundled_pack, "markdown"))
+def test_bundled_markdown_page_matches_golden(golden: Goldens, bundled_policy: Policy) -> None:
+    golden.check("publish/policy.md", bundled_policy.publish("markdown"))

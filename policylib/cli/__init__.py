@@ -1,0 +1,68 @@
+"""The ``policylib`` command: a thin layer over the public API.
+
+::
+
+    policylib explain REQUEST.json [--rules DIR] [--format text|json]
+                                   [--audience customer|agent|chat] [--now ISO]
+    policylib check [DIR]
+    policylib demo [--rules DIR] [--audience customer|agent|chat] [--now ISO]
+    policylib publish [DIR] [--format markdown|html] [-o FILE]
+    policylib --version
+
+Exit codes: 0 success; 1 ``check`` found problems in the rule pack; 2 the input could not
+be used (a bad request, a broken pack, an unreadable file, bad options). Every failure is
+one message on stderr (``policylib: error: ...`` followed by the problems), never a
+traceback; an unexpected exception is a bug and is left to propagate.
+
+Each command family has its module; this one makes the group and the entry point.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from policylib import __version__
+from policylib.cli.common import EXIT_ERROR
+from policylib.cli.decide import DEMO_NOW, demo, explain
+from policylib.cli.pack import check, publish
+
+__all__ = ["DEMO_NOW", "cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="policylib")
+def cli() -> None:
+    """Customer-service policies as declarative rules that explain themselves."""
+
+
+for command in (explain, check, demo, publish):
+    cli.add_command(command)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``policylib`` command (and ``python -m policylib``)."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="policylib",
+            standalone_mode=False,
+        )
+    except click.UsageError as exc:  # a bad option or argument: one line, like every error
+        hint = f" (see 'policylib {exc.ctx.command_path.split()[-1]} --help')" if exc.ctx else ""
+        if exc.ctx and exc.ctx.command_path == "policylib":
+            hint = " (see 'policylib --help')"
+        click.echo(f"policylib: error: {exc.format_message()}{hint}", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.Abort:
+        click.echo("policylib: aborted", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""What a decision is made of: the types the engine and the policy return."""

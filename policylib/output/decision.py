@@ -1,0 +1,215 @@
+"""What the store answers: a ``Decision`` with its reasons, alternatives, question and trace.
+
+These are the output types, and nothing else: the engine builds the trace entries, the
+policy the rest. They import no request model and no renderer; a ``Decision`` renders
+through the policy that made it (``policy.render(decision)``, or ``decision.render()``
+while it is still held by that policy), so a decision carries its facts, not the
+phrasebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from policylib.errors import PolicyError
+from policylib.lang.nodes import Outcome
+
+__all__ = [
+    "Alternative",
+    "Audience",
+    "Citation",
+    "ConditionTrace",
+    "Decision",
+    "DecisionContext",
+    "Format",
+    "Question",
+    "Reason",
+    "RuleTrace",
+    "built",
+]
+
+Audience = Literal["customer", "agent", "chat"]
+Format = Literal["text", "markdown", "html"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+def built(cls: type[_M], /, **fields: Any) -> _M:
+    """An output model from the policy's own, already checked values, without validation:
+    a decision holds dozens of these and validating them cost more than deciding."""
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = {
+            name: info.get_default(call_default_factory=True)
+            for name, info in cls.model_fields.items()
+            if not info.is_required()
+        }
+    values = {
+        name: (value.copy() if type(value) is list or type(value) is dict else value)
+        for name, value in defaults.items()
+        if name not in fields
+    }
+    values.update(fields)
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    private = {name: attr.get_default() for name, attr in cls.__private_attributes__.items()}
+    object.__setattr__(model, "__pydantic_private__", private or None)
+    return model
+
+
+class Citation(_Model):
+    """Where the rule is published, for the customer to read."""
+
+    section: str
+    title: str
+    url: str | None = None
+
+
+class Reason(_Model):
+    """A deciding rule and what it means for this customer."""
+
+    rule_id: str
+    title: str
+    outcome: Outcome
+    citation: Citation
+    text: str
+    """Customer-facing text of the rule, filled in for this request."""
+    why: str = ""
+    """Why the rule exists, in plain words."""
+    apology: bool = False
+    """True when the store erred and the explanation opens with an apology."""
+    answers: bool = False
+    """True when ``text`` itself states the outcome (no headline goes above it)."""
+
+
+class Alternative(_Model):
+    """Something the store can honestly offer instead of (or beside) the request."""
+
+    kind: str
+    text: str
+    rule_id: str | None = None
+    """The rule that grants it when re-checked; None for escalation paths."""
+    verified: bool = False
+    """True when the engine re-evaluated the changed request and it was granted."""
+    change: dict[str, Any] = {}
+    """The change to the request that this alternative stands for."""
+    outcome: Outcome | None = None
+    """For a verified offer: granted, or partial when the policy grants only part of it."""
+    item: str | None = None
+    """In a request about several items: the item this alternative is for."""
+
+
+class Question(_Model):
+    """The one thing to ask the customer before a decision can be made."""
+
+    fact: str
+    text: str
+    field: str = ""
+    """The request field that answers it (``order.items[].condition``)."""
+    item: str | None = None
+    """For a field inside an order's items: the sku of the item it is asked about."""
+    answers: list[str] = []
+    """For a field with a fixed set of values: the values it takes."""
+
+
+@dataclass(slots=True)
+class ConditionTrace:
+    """One comparison of a rule, as evaluated for this request.
+
+    Trace entries are plain dataclasses, not models: a decision carries dozens of them and
+    building models cost more than the rest of the decision. Treat them as read-only;
+    pydantic validates and serialises them as part of ``Decision``. ``required`` is the
+    other fact's value when a rule compares two facts (``$return_window``).
+    """
+
+    fact: str
+    label: str
+    op: str
+    required: Any
+    actual: Any
+    status: Literal["held", "failed", "unknown"]
+
+
+@dataclass(slots=True)
+class RuleTrace:
+    """One rule considered for this request: its verdict and every comparison in it.
+
+    ``status`` is ``skipped`` (with no conditions) for rules ranked below the deciding rule.
+    """
+
+    rule_id: str
+    title: str
+    outcome: Outcome
+    priority: int
+    status: Literal["held", "failed", "unknown", "skipped"]
+    decided: bool = False
+    conditions: list[ConditionTrace] = field(default_factory=list)
+
+
+class DecisionContext(_Model):
+    """What the views need besides the reasons: who asked, in which language, what about."""
+
+    customer_name: str | None = None
+    names: list[str] = []
+    """Other names the reply may quote as written (items, plans): isolated in html."""
+    policy_url: str | None = None
+    locale: str = "en_US"
+    currency: str = ""
+    request_kind: str
+    escalation_contact: str = ""
+    agent_may_approve: str = ""
+    """The most the escalation contact may approve, formatted (from the pack's fact)."""
+    facts: dict[str, str] = {}
+    """The facts that mattered, formatted for people (label -> value)."""
+
+
+Renderer = Callable[["Decision", Audience, Format], str]
+
+
+class Decision(_Model):
+    """What the store answers: outcome, explanation, reasons, alternatives, question, trace."""
+
+    outcome: Outcome
+    explanation: str
+    reasons: list[Reason]
+    alternatives: list[Alternative] = []
+    questions: list[Question] = []
+    trace: list[RuleTrace] = []
+    context: DecisionContext
+    decided_at: datetime
+
+    _renderer: Renderer | None = PrivateAttr(default=None)
+
+    def render(self, audience: Audience = "customer", format: Format = "text") -> str:
+        """The explanation for one audience in one format, by the policy that decided it.
+
+        A decision read back from JSON has no policy: use ``policy.render(decision)``.
+        """
+        if self._renderer is None:
+            raise PolicyError(
+                "this decision was not made by a policy in this process; render it with "
+                "policy.render(decision, audience, format)"
+            )
+        return self._renderer(self, audience, format)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal on content: two policies' decisions of one request compare equal, whichever
+        policy (the private renderer) made them."""
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,2 @@
+"""Rendering: decisions as people read them, the phrasebook, values in the store's locale,
+and the published policy page."""

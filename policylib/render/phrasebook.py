@@ -1,0 +1,277 @@
+"""The words replies are made of: Fluent patterns compiled once, and the phrasebook.
+
+* Fluent compilation, shared by the phrasebook and the pack's texts (``render.texts``):
+  every pattern is compiled once, and the simple ones (text and ``{ $x }`` only) are
+  filled by a join.
+* ``Phrasebook``: the connecting words of one pack in one locale, the library's defaults
+  (``render/locales/<language>.ftl``) under the pack's own ``*.ftl`` messages, compiled
+  once when the policy is built.
+
+Imports no model, no engine and no view.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource, resolver
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fl
+
+__all__ = [
+    "MAX_TEXT",
+    "MAX_VALUE",
+    "UNKNOWN",
+    "Compiled",
+    "Phrasebook",
+    "cap",
+    "compile_all",
+    "fill_compiled",
+    "library_phrases",
+    "new_bundle",
+    "tidy",
+]
+
+MAX_TEXT = 600
+"""A filled text longer than this is cut at a word boundary and ends with an ellipsis."""
+
+UNKNOWN = "not known"
+"""What a placeholder shows when its fact is unknown for this request."""
+
+MAX_VALUE = 600  # fluent refuses placeables over 2,500 characters; values never get close
+
+# --------------------------------------------------------------------------- compiling
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """One compiled pattern: literal/variable parts for the fast path, else the pattern."""
+
+    parts: tuple[tuple[bool, str], ...] | None
+    """(is_variable, text-or-name) when the pattern is only text and ``{ $x }``."""
+    pattern: Any
+    variables: tuple[str, ...]
+
+
+def new_bundle(locale: str) -> FluentBundle:
+    return FluentBundle([locale.replace("_", "-")], use_isolating=False)
+
+
+def _ftl_entry(message_id: str, source: str) -> str:
+    """``id = source`` with continuation lines indented, the way the loader checks texts."""
+    return f"{message_id} = " + "\n    ".join(source.split("\n")) + "\n"
+
+
+def _variables(node: Any, out: dict[str, None]) -> None:
+    if isinstance(node, fl.VariableReference):
+        out[str(node.id.name)] = None
+        return
+    if isinstance(node, fl.BaseNode):
+        for value in vars(node).values():
+            if isinstance(value, list):
+                for item in value:
+                    _variables(item, out)
+            else:
+                _variables(value, out)
+
+
+def _literal(node: Any) -> str | None:
+    if isinstance(node, resolver.TextElement):
+        return str(node.value)
+    if isinstance(node, resolver.StringLiteral):  # ``{ "x" }`` compiles to a bare literal
+        return str(node.parse()["value"])
+    return None
+
+
+def _simple_parts(compiled: Any) -> tuple[tuple[bool, str], ...] | None:
+    """Text-and-``{ $x }`` patterns as parts, read straight off fluent.runtime's compiled tree.
+
+    Filling these is a join (no resolver environment per call); anything richer keeps the
+    compiled pattern and goes through ``FluentBundle.format_pattern``.
+    """
+    text = _literal(compiled)
+    if text is not None:  # the compiler folds plain text into one literal
+        return ((False, text),)
+    if isinstance(compiled, resolver.NeverIsolatingPlaceable):  # the compiler's lone { }
+        if isinstance(compiled.expression, resolver.VariableReference):
+            return ((True, str(compiled.expression.id.name)),)
+        return None
+    if not isinstance(compiled, resolver.Pattern):
+        return None
+    parts: list[tuple[bool, str]] = []
+    for element in compiled.elements:
+        text = _literal(element)
+        if text is not None:
+            parts.append((False, text))
+        elif isinstance(element, resolver.Placeable) and isinstance(
+            element.expression, resolver.VariableReference
+        ):
+            parts.append((True, str(element.expression.id.name)))
+        else:
+            return None
+    return tuple(parts)
+
+
+_SIMPLE = re.compile(r"[^{}]*(?:\{\s*\$[A-Za-z][A-Za-z0-9_-]*\s*\}[^{}]*)*\Z")
+_VARIABLE = re.compile(r"\{\s*\$([A-Za-z][A-Za-z0-9_-]*)\s*\}")
+
+
+def _split_simple(source: str) -> Compiled | None:
+    """A pattern of plain text and ``{ $x }`` placeables, split without Fluent.
+
+    Equivalent to compiling it: the filled text is whitespace-collapsed either way, and
+    the loader has already checked that such a pattern is valid Fluent.
+    """
+    if not _SIMPLE.match(source):
+        return None
+    parts: list[tuple[bool, str]] = []
+    names: dict[str, None] = {}
+    position = 0
+    for match in _VARIABLE.finditer(source):
+        if match.start() > position:
+            parts.append((False, source[position : match.start()]))
+        parts.append((True, match.group(1)))
+        names[match.group(1)] = None
+        position = match.end()
+    if position < len(source):
+        parts.append((False, source[position:]))
+    return Compiled(tuple(parts), None, tuple(names))
+
+
+def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, Compiled]:
+    """Parse and compile each entry on its own (one bad text cannot hide the next one).
+
+    Every pattern is compiled here, once: afterwards the bundle is only read, so formatting
+    from many threads at once is safe (fluent.runtime compiles lazily on first lookup and
+    keeps all per-call state in a fresh ``ResolverEnvironment``).
+    """
+    out: dict[str, Compiled] = {}
+    for message_id, source in entries.items():
+        if not source.strip():
+            out[message_id] = Compiled((), None, ())
+            continue
+        simple = _split_simple(source)
+        if simple is not None:  # text and { $x } only: no Fluent parse needed (fast loads)
+            out[message_id] = simple
+            continue
+        resource = FluentResource(_ftl_entry(message_id, source))
+        body = [e for e in resource.body if isinstance(e, fl.Message | fl.Junk)]
+        if len(body) != 1 or not isinstance(body[0], fl.Message) or body[0].value is None:
+            # Not valid Fluent (the loader refuses these; a hand-built pack might not):
+            # show the words, never the braces.
+            words = re.sub(r"\{[^{}]*\}", UNKNOWN, source)
+            out[message_id] = Compiled(
+                ((False, words.replace("{", "").replace("}", "")),), None, ()
+            )
+            continue
+        bundle.add_resource(resource, allow_overrides=True)
+        names: dict[str, None] = {}
+        _variables(body[0].value, names)
+        pattern = bundle.get_message(message_id).value
+        out[message_id] = Compiled(_simple_parts(pattern), pattern, tuple(names))
+    return out
+
+
+def fill_compiled(bundle: FluentBundle, compiled: Compiled, args: Mapping[str, str]) -> str:
+    """A compiled pattern filled with finished strings, whitespace collapsed and capped."""
+    if compiled.parts is not None:
+        pieces: list[str] = []
+        for is_var, name in compiled.parts:
+            if is_var:
+                value = args.get(name)
+                name = _value(value) if not value or len(value) > MAX_VALUE else value
+            pieces.append(name)
+        text = "".join(pieces)
+    else:
+        fluent_args = {name: _value(args.get(name)) for name in compiled.variables}
+        result, _errors = bundle.format_pattern(compiled.pattern, fluent_args)
+        text = result if isinstance(result, str) else ""  # a FluentNone or a number
+    return tidy(text)
+
+
+def _value(value: str | None) -> str:
+    if value is None or value == "":
+        return UNKNOWN
+    if len(value) > MAX_VALUE:
+        return cap(value, MAX_VALUE)
+    return value
+
+
+def tidy(text: str, limit: int = MAX_TEXT) -> str:
+    return cap(" ".join(text.split()), limit)
+
+
+def cap(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+# --------------------------------------------------------------------------- phrasebooks
+
+
+@functools.cache
+def library_phrases(language: str) -> dict[str, str]:
+    """policylib's own connecting words for a language (id -> Fluent source); English
+    for a language policylib has no words of its own in (a pack's messages go on top)."""
+    folder = importlib.resources.files("policylib.render") / "locales"
+    found = folder / f"{language}.ftl"
+    if not found.is_file():
+        found = folder / "en.ftl"
+    return _phrase_sources(found.read_text(encoding="utf-8"))
+
+
+def _phrase_sources(ftl: str) -> dict[str, str]:
+    """Message id -> pattern source, read the way the loader reads a pack's ``*.ftl``."""
+    out: dict[str, str] = {}
+    for entry in FluentParser().parse(ftl).body:
+        if isinstance(entry, fl.Message) and entry.value is not None and entry.value.span:
+            out[str(entry.id.name)] = ftl[entry.value.span.start : entry.value.span.end]
+    return out
+
+
+class Phrasebook:
+    """The connecting words of one pack in one locale, compiled once and then only read.
+
+    Args:
+        overrides: the pack's messages (id -> Fluent source), over the library's own.
+        locale: the locale to write in (``en_US``).
+    """
+
+    def __init__(self, overrides: Mapping[str, str], locale: str) -> None:
+        language = locale.replace("-", "_").split("_")[0]
+        sources = {**library_phrases(language), **overrides}
+        self._bundle = new_bundle(locale)
+        self._compiled = compile_all(self._bundle, sources)
+        # Phrases without variables are the same every time: fill them once.
+        self._fixed = {
+            message_id: fill_compiled(self._bundle, compiled, {})
+            for message_id, compiled in self._compiled.items()
+            if not compiled.variables
+        }
+
+    def get(self, message_id: str, args: Mapping[str, str] | None = None) -> str:
+        """The phrase filled with ``args``; "" when there is no such phrase."""
+        fixed = self._fixed.get(message_id)
+        if fixed is not None:
+            return fixed
+        compiled = self._compiled.get(message_id)
+        if compiled is None:
+            return ""
+        return fill_compiled(self._bundle, compiled, args or {})
+
+    def first(self, ids: Iterable[str], args: Mapping[str, str] | None = None) -> str:
+        """The first of ``ids`` that is a phrase, filled; "" when none is."""
+        for message_id in ids:
+            if message_id in self._compiled:
+                return self.get(message_id, args)
+        return ""

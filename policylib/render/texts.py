@@ -1,0 +1,273 @@
+"""A pack's own texts: every rule, offer, question and default text compiled once, and
+facts formatted for people to fill them with.
+
+``TextRenderer`` is built once per policy. It compiles the pack's texts into one Fluent
+bundle, formats facts for people (money ``$49.99``, dates ``Tuesday, December 1``, ``6
+days`` in the pack's own unit words), and fills the texts the ``Policy`` puts into a
+``Decision``. Values reach the templates as finished strings, so what a customer typed is
+inserted literally and is never read as syntax.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from policylib.lang.nodes import FactDef, Message, Pack
+from policylib.render.phrasebook import (
+    MAX_VALUE,
+    Compiled,
+    Phrasebook,
+    cap,
+    compile_all,
+    fill_compiled,
+    new_bundle,
+    tidy,
+)
+from policylib.render.values import (
+    as_words,
+    babel_locale,
+    clock_words,
+    format_day,
+    format_money,
+    format_number,
+    format_percent,
+)
+
+__all__ = ["TextRenderer"]
+
+# --------------------------------------------------------------------------- fact formatting
+
+_Formatter = Callable[[Any, int | None], str]
+
+
+def _formatter(
+    fact: FactDef, currency: str, locale: str, units: Mapping[str, tuple[str, str]]
+) -> _Formatter:
+    """A formatter for one fact, chosen once per pack (format_facts is on the hot path)."""
+    unit = fact.unit
+    kind = fact.type.name
+    if kind == "boolean":
+        return lambda v, _y: "yes" if v else "no"
+    if kind == "time":
+        return lambda v, _y: clock_words(v) if isinstance(v, time) else as_words(v)
+    if kind in ("date", "datetime"):
+
+        def day(v: Any, year: int | None) -> str:
+            if isinstance(v, datetime):
+                v = v.date()
+            if not isinstance(v, date):
+                return as_words(v)
+            return format_day(v, locale, year is not None and v.year != year)
+
+        return day
+    if kind == "money" or unit == "currency":
+
+        def money(v: Any, _y: int | None) -> str:
+            if isinstance(v, int | Decimal) and not isinstance(v, bool):
+                return format_money(Decimal(v), currency, locale)
+            return as_words(v)
+
+        return money
+    if unit == "percent":
+
+        def percent(v: Any, _y: int | None) -> str:
+            if isinstance(v, int | Decimal) and not isinstance(v, bool):
+                return format_percent(v, locale)
+            return as_words(v)
+
+        return percent
+    if unit in units:
+        one, many = units[unit]
+
+        def counted(v: Any, _y: int | None) -> str:
+            if isinstance(v, int | Decimal) and not isinstance(v, bool):
+                return f"{format_number(v, locale)} {one if v == 1 else many}"
+            return as_words(v)
+
+        return counted
+    if kind in ("integer", "decimal"):
+
+        def number(v: Any, _y: int | None) -> str:
+            if isinstance(v, int | Decimal) and not isinstance(v, bool):
+                return format_number(v, locale)
+            return as_words(v)
+
+        return number
+    if kind == "enum":
+        return lambda v, _y: as_words(v)
+    return lambda v, _y: v if isinstance(v, str) else as_words(v)
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """A value as its fact's type holds it, from the JSON form a decision dumps."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind == "date":
+            return date.fromisoformat(value)
+        if kind == "datetime":
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if kind in ("money", "decimal"):
+            return Decimal(value)
+        if kind == "integer":
+            return int(value)
+        if kind == "time":
+            return time.fromisoformat(value)
+    except (ValueError, ArithmeticError):
+        return value
+    return value
+
+
+def _guess(value: Any, year: int | None, currency: str, locale: str) -> str:
+    """Format a value with no declared fact (kept people-friendly all the same)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return format_day(value, locale, year is not None and value.year != year)
+    if isinstance(value, Decimal):
+        return format_number(value, locale)
+    return as_words(value)
+
+
+# --------------------------------------------------------------------------- TextRenderer
+
+
+class TextRenderer:
+    """Formats facts and fills a pack's texts. Built once per pack; thread-safe.
+
+    Args:
+        pack: the loaded pack; every rule, offer, question and default text, and the
+            shared messages, are compiled here once.
+    """
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.locale = pack.store.locale
+        self.currency = pack.store.currency
+        babel_locale(self.locale)  # warm the cache
+        self._bundle = new_bundle(self.locale)
+        self._ids: dict[Message, str] = {}
+        entries: dict[str, str] = {}
+
+        def add(message: Message | None) -> None:
+            if message is None or message in self._ids:
+                return
+            message_id = f"text-{len(self._ids)}"
+            self._ids[message] = message_id
+            entries[message_id] = message.source
+
+        for rule in pack.rules:
+            add(rule.text)
+            add(rule.why)
+            for offer in rule.offers:
+                add(offer.text)
+        for fact in pack.facts.values():
+            add(fact.question)
+        add(pack.default_text)
+        fallback = pack.alternatives.fallback
+        if fallback is not None:
+            add(fallback.text)
+        for axis in pack.alternatives.axes:
+            add(axis.lead)
+            add(axis.lead_unasked)
+        self._compiled = compile_all(self._bundle, entries)
+        self.book = Phrasebook({n: m.source for n, m in pack.messages.items()}, self.locale)
+        """The connecting words of this pack's replies."""
+        self._formatters: dict[str, _Formatter] = {
+            name: _formatter(fact, self.currency, self.locale, pack.units)
+            for name, fact in pack.facts.items()
+        }
+        self._late: dict[Message, Compiled] = {}
+        self._late_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<TextRenderer {self.pack.store.name!r} {self.locale}: {len(self._ids)} texts>"
+
+    def format_facts(self, facts: Mapping[str, Any], *, year: int | None = None) -> dict[str, str]:
+        """Every fact as people read it, in the store's locale and currency.
+
+        Args:
+            facts: fact name -> typed value (unknown facts are absent or None).
+            year: the decision's year; a date in another year shows its year. None: never.
+        """
+        out: dict[str, str] = {}
+        formatters = self._formatters
+        for name, value in facts.items():
+            if value is None:
+                continue
+            fmt = formatters.get(name)
+            text = (
+                fmt(value, year)
+                if fmt is not None
+                else _guess(value, year, self.currency, self.locale)
+            )
+            out[name] = text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE)
+        return out
+
+    def fill(self, message: Message, formatted: Mapping[str, str]) -> str:
+        """A rule, offer or default text filled with formatted facts.
+
+        An unknown fact reads "not known"; whitespace is collapsed; the result is capped
+        at ``MAX_TEXT`` characters. Values are inserted as they are, never parsed.
+        """
+        message_id = self._ids.get(message)
+        compiled = (
+            self._compiled[message_id] if message_id is not None else self._compile_late(message)
+        )
+        return fill_compiled(self._bundle, compiled, formatted)
+
+    def question(self, fact: FactDef, formatted: Mapping[str, str]) -> str:
+        """What to ask the customer when ``fact`` is unknown."""
+        if fact.question is not None and fact.question.source.strip():
+            return self.fill(fact.question, formatted)
+        label = fact.label or fact.name.replace("_", " ")
+        phrase = "question-generic-wh" if _starts_with_wh(label) else "question-generic"
+        return self.book.get(phrase, {"fact_label": label})
+
+    def format_value(self, fact: str, value: Any) -> str:
+        """One value of a fact as people read it, with the year always shown for dates;
+        the JSON forms a decision read back holds (ISO dates, decimal strings) work too."""
+        definition = self.pack.facts.get(fact)
+        if definition is not None:
+            value = _typed(value, definition.type.name)
+        formatter = self._formatters.get(fact)
+        if formatter is None:
+            return _guess(value, 0, self.currency, self.locale)
+        return formatter(value, 0)
+
+    def value(self, value: Any, year: int | None = None) -> str:
+        """One value with no fact of its own (a search's candidate), as people read it."""
+        if isinstance(value, time):
+            return clock_words(value)
+        return _guess(value, year, self.currency, self.locale)
+
+    def _compile_late(self, message: Message) -> Compiled:
+        """A text that was not in the pack at construction: compiled once, in its own bundle."""
+        with self._late_lock:
+            compiled = self._late.get(message)
+            if compiled is None:
+                bundle = new_bundle(self.locale)
+                compiled = compile_all(bundle, {"late": message.source})["late"]
+                if compiled.parts is None:
+                    compiled = Compiled(((False, tidy(message.source)),), None, ())
+                if len(self._late) < 1024:
+                    self._late[message] = compiled
+            return compiled
+
+
+_NO_ARTICLE = frozenset(
+    {"whether", "if", "when", "what", "which", "who", "how", "where", "why"}
+    | {"the", "a", "an", "your", "our", "their", "this", "that", "these", "those"}
+)
+
+
+def _starts_with_wh(label: str) -> bool:
+    """True when a label reads without "the" in front ("whether ...", "your ...")."""
+    first = label.split(" ", 1)[0].lower()
+    return first in _NO_ARTICLE or first.endswith(("'s", "\u2019s"))
