@@ -1,0 +1,1 @@
+"""Testing a pack or an engine: hypothesis strategies and a pytest plugin."""
