@@ -4,12 +4,17 @@
 
     policylib explain REQUEST.json [--rules DIR] [--format text|json]
                                    [--audience customer|agent|chat] [--now ISO]
-    policylib check [DIR]
     policylib demo [--rules DIR] [--audience customer|agent|chat] [--now ISO]
+    policylib check [DIR] [--format text|json]
+    policylib test [DIR] [-k EXPR] [--coverage] [--fail-under PCT] [--format text|json]
+    policylib lint [DIR] [--solver auto|z3|search] [--format text|json]
     policylib publish [DIR] [--format markdown|html] [-o FILE]
+    policylib init DIR
+    policylib schema [DIR]
     policylib --version
 
-Exit codes: 0 success; 1 ``check`` found problems in the rule pack; 2 the input could not
+Exit codes: 0 success; 1 ``check``, ``test`` or ``lint`` found problems in the pack (a
+problem, a failing example, an error finding); 2 the input could not
 be used (a bad request, a broken pack, an unreadable file, bad options). Every failure is
 one message on stderr (``policylib: error: ...`` followed by the problems), never a
 traceback; an unexpected exception is a bug and is left to propagate.
@@ -25,6 +30,7 @@ from collections.abc import Sequence
 import click
 
 from policylib import __version__
+from policylib.cli.author import init, schema
 from policylib.cli.common import EXIT_ERROR
 from policylib.cli.decide import DEMO_NOW, demo, explain
 from policylib.cli.pack import check, publish
@@ -38,7 +44,7 @@ def cli() -> None:
     """Customer-service policies as declarative rules that explain themselves."""
 
 
-for command in (explain, check, demo, publish):
+for command in (explain, demo, check, publish, init, schema):
     cli.add_command(command)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -89,28 +90,50 @@ def explain(
     help="The clock for example requests that carry no requested_at.",
 )
 def demo(rules: str | None, audience: str, now: datetime) -> None:
-    """Decide every example request of a pack and show the explanations."""
+    """Decide every example request of a pack and show the explanations.
+
+    The requests are the ``*.json`` files in the pack's ``examples/`` folder; a pack
+    without one shows its worked examples (the ``examples:`` of its area files) instead.
+    """
     policy = load(rules)
+    where = "the bundled pack" if rules is None else pack_name(rules)
     with reported():
         folder = _examples_folder(policy, rules)
-        files = sorted(
-            (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".json")),
-            key=lambda f: f.name,
+        files = (
+            sorted(
+                (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".json")),
+                key=lambda f: f.name,
+            )
+            if folder.is_dir()
+            else []
         )
-    where = "the bundled pack" if rules is None else pack_name(rules)
-    if not files:
-        fail(f"no example requests (*.json) in {_shown(folder)}")
+    cases: list[tuple[str, Callable[[], bytes | dict[str, object]], datetime | None]]
+    if files:
+        cases = [(f.name, f.read_bytes, None) for f in files]
+        source = f"{plural(len(files), 'example request')} from {_shown(folder)}"
+    else:
+        examples = policy.pack.examples
+        if not examples:
+            fail(
+                f"no example requests in {where}: looked for *.json in {_shown(folder)} "
+                "and for worked examples (examples:) in its area files"
+            )
+        cases = [(e.name, _constant(e.request), _clock(e.now)) for e in examples]
+        source = (
+            f"{plural(len(examples), 'worked example')} of {where} (no *.json requests in "
+            f"{_shown(folder)})"
+        )
     click.echo(
-        f"policylib demo: {plural(len(files), 'example request')} from {where}, decided at "
-        f"{now.isoformat()} (a fixed demo clock; requests with requested_at use their own)"
+        f"policylib demo: {source}, decided at {now.isoformat()} "
+        "(a fixed demo clock; requests with requested_at use their own)"
     )
     failed = 0
-    for file in files:
+    for title, read, clock in cases:
         click.echo("")
-        click.echo(f"=== {file.name} " + "=" * max(3, 66 - len(file.name)))
+        click.echo(f"=== {title} " + "=" * max(3, 66 - len(title)))
         try:
-            data = file.read_bytes()
-            own_clock = _example_clock(policy, data)
+            data = read()
+            own_clock = clock or _example_clock(policy, data)
             decision = policy.evaluate(data, now=own_clock or now)
         except (PolicyError, OSError) as exc:
             failed += 1
@@ -126,6 +149,14 @@ def demo(rules: str | None, audience: str, now: datetime) -> None:
             click.echo(f"    {line}" if line.strip() else "")
     if failed:
         fail(f"{plural(failed, 'example request')} could not be decided (see above)")
+
+
+def _constant(request: dict[str, object]) -> Callable[[], dict[str, object]]:
+    return lambda: request
+
+
+def _clock(now: str) -> datetime | None:
+    return datetime.fromisoformat(now.replace("Z", "+00:00")) if now else None
 
 
 def _examples_folder(policy: Policy, rules: str | None) -> Traversable:
@@ -150,16 +181,13 @@ def _shown(folder: Traversable) -> str:
     return str(folder) if isinstance(folder, Path) else getattr(folder, "name", "examples")
 
 
-def _example_clock(policy: Policy, data: bytes) -> datetime | None:
+def _example_clock(policy: Policy, data: bytes | dict[str, object]) -> datetime | None:
     """The ``now`` the pack's own worked example gives for this request, if any."""
     try:
-        request = json.loads(data)
+        request = json.loads(data) if isinstance(data, bytes) else data
     except ValueError:
         return None  # evaluate reports it properly
     for example in policy.pack.examples:
         if example.now and example.request == request:
-            try:
-                return datetime.fromisoformat(example.now.replace("Z", "+00:00"))
-            except ValueError:
-                return None
+            return _clock(example.now)  # the loader has checked the form
     return None

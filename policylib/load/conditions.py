@@ -37,7 +37,7 @@ from policylib.lang.nodes import (
     SettingDef,
 )
 from policylib.lang.types import Type
-from policylib.load.problems import one_of, suggest
+from policylib.load.problems import one_of, suggest, undeclared
 from policylib.load.reader import Doc
 from policylib.load.strict_yaml import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -114,8 +114,9 @@ class ConditionReader:
                 "unknown-fact",
                 f"unknown fact '{name}'",
                 knode,
-                hint=suggest(name, [*self.fact_names, "all", "any", "not"])
-                or "declare it in facts.yaml",
+                hint=undeclared(
+                    name, [*self.fact_names, "all", "any", "not"], f"declare {name} in facts.yaml"
+                ),
             )
             return None
         type_ = self._fact_type(name)
@@ -203,7 +204,7 @@ class ConditionReader:
                 "unknown-fact",
                 f"unknown fact '{target}' in {node.value}",
                 node,
-                hint=suggest(target, self.fact_names) or "declare it in facts.yaml",
+                hint=undeclared(target, self.fact_names, f"declare {target} in facts.yaml"),
             )
             return False
         other = self._fact_type(target)

@@ -20,10 +20,27 @@ _EXCERPT = 120
 """Longest excerpt line shown under a problem; a longer line is cut around the caret."""
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A did-you-mean hint for a misspelled name, or ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def suggest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """A did-you-mean hint for a misspelled name, or "".
+
+    Where a name missing is as likely as a name misspelled (a fact a text uses before
+    anyone declared it), pass a higher ``cutoff``: ``customer_name`` is not a typo of
+    ``customer_tier``, and pointing there sends the author the wrong way.
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def undeclared(word: str, choices: Iterable[str], declare: str) -> str:
+    """The hint for a name that may be misspelled or may simply be new: a near-certain
+    typo gets its did-you-mean alone; otherwise the way to declare it comes first, and a
+    looser match only after it (``customer_name`` is not a typo of ``customer_tier``)."""
+    names = list(choices)
+    typo = suggest(word, names, cutoff=0.85)
+    if typo:
+        return typo
+    near = suggest(word, names)
+    return f"{declare}, or {near}" if near else declare
 
 
 def one_of(choices: Iterable[str]) -> str:

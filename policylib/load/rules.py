@@ -42,7 +42,7 @@ from policylib.lang.nodes import (
 )
 from policylib.load.conditions import ConditionReader
 from policylib.load.examples import read_examples
-from policylib.load.problems import one_of, suggest
+from policylib.load.problems import one_of, suggest, undeclared
 from policylib.load.reader import Doc
 from policylib.load.store import read_escalation, read_outcome
 from policylib.load.strict_yaml import MappingNode, Node, RefusedNode, ScalarNode, SequenceNode
@@ -89,6 +89,8 @@ class AreaReader:
         self.value_check = value_check
         self.path_problem = path_problem
         self.rule_locs: dict[str, Any] = {}
+        self.unknown_sections: set[str] = set()
+        """Undeclared sections already reported: one missing declaration, one problem."""
         self.order = 0
         self.conditions = ConditionReader(
             facts=facts, fact_names=fact_names, fact_types=fact_types, settings=settings
@@ -250,13 +252,22 @@ class AreaReader:
         return Citation(section=section, anchor=anchor)
 
     def check_section(self, doc: Doc, section: str, node: Node) -> bool:
+        """Whether ``section`` is declared; the first use of an undeclared one is reported
+        (its other uses are the same mistake)."""
         if self.sections is None or section in self.sections:
             return True
+        if section in self.unknown_sections:
+            return False
+        self.unknown_sections.add(section)
         doc.problem(
             "unknown-section",
             f"section '{section}' is not declared in policy.yaml",
             node,
-            hint=suggest(section, self.sections) or "declare it under sections: in policy.yaml",
+            hint=undeclared(
+                section,
+                sorted(self.sections),
+                f"declare it in policy.yaml: sections: {{{section}: {{title: ...}}}}",
+            ),
         )
         return False
 

@@ -17,7 +17,7 @@ from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
 from policylib.lang.nodes import Loc, Message
-from policylib.load.problems import suggest
+from policylib.load.problems import suggest, undeclared
 from policylib.load.reader import spot_in
 from policylib.load.strict_yaml import Node, ScalarNode
 
@@ -184,7 +184,7 @@ def _known_variables(
                 "unknown-placeholder",
                 f"{what} names {{ ${name} }}, which is not a declared fact",
                 locate(f"${name}"),
-                hint=suggest(name, facts) or "declare the fact in facts.yaml",
+                hint=undeclared(name, facts, f"declare {name} in facts.yaml"),
             )
             ok = False
         elif name not in out:

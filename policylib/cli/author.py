@@ -1,0 +1,52 @@
+"""Starting a pack: ``init`` writes a minimal one, ``schema`` shows what its requests say."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+
+import click
+
+from policylib.cli.common import fail, load, plural, reported
+
+__all__ = ["init", "schema"]
+
+_TEMPLATE = "template"
+"""The starter pack, shipped in ``policylib.authoring``: one rule, one fact, one example."""
+
+
+@click.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Write a minimal, passing pack into DIR (new or empty) to start from.
+
+    It has one rule, one fact and one worked example, each file commented; run
+    ``policylib test DIR`` on it, then make it your store's.
+    """
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        fail(f"{directory} already exists and is not an empty folder; name a new one")
+    template = importlib.resources.files("policylib.authoring") / _TEMPLATE
+    files = sorted(
+        (f for f in template.iterdir() if f.name.endswith((".yaml", ".ftl"))),
+        key=lambda f: f.name,
+    )
+    with reported(str(directory)):
+        directory.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            (directory / file.name).write_text(file.read_text(encoding="utf-8"), "utf-8")
+    click.echo(
+        f"wrote {plural(len(files), 'file')} to {directory}/: {', '.join(f.name for f in files)}"
+    )
+    click.echo(f"next: policylib test {directory}")
+
+
+@click.command()
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=str))
+def schema(directory: str | None) -> None:
+    """Print the JSON Schema of the requests a pack (default: bundled) accepts.
+
+    Every field and value carries the description the pack gives it: hand it to a form
+    builder, a validator, or a language model's tool definition.
+    """
+    click.echo(json.dumps(load(directory).request_schema(), indent=2, ensure_ascii=False))
