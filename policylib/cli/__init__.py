@@ -2,8 +2,9 @@
 
 ::
 
-    policylib explain REQUEST.json [--rules DIR] [--format text|json]
-                                   [--audience customer|agent|chat] [--now ISO]
+    policylib explain REQUEST.json [--rules DIR] [--format text|markdown|html|json]
+                                   [--audience customer|agent|chat] [--now ISO] [-o FILE]
+    policylib examples [--copy DIR]
     policylib demo [--rules DIR] [--audience customer|agent|chat] [--now ISO]
     policylib check [DIR] [--format text|json]
     policylib test [DIR] [-k EXPR] [--coverage] [--fail-under PCT] [--format text|json]
@@ -14,10 +15,10 @@
     policylib --version
 
 Exit codes: 0 success; 1 ``check``, ``test`` or ``lint`` found problems in the pack (a
-problem, a failing example, an error finding); 2 the input could not
-be used (a bad request, a broken pack, an unreadable file, bad options). Every failure is
-one message on stderr (``policylib: error: ...`` followed by the problems), never a
-traceback; an unexpected exception is a bug and is left to propagate.
+problem, a failing example, an error finding); 2 the input could not be used (a bad
+request, a broken pack, an unreadable file, bad options); 130 interrupted (Ctrl-C). Every
+failure is one message on stderr (``policylib: error: ...`` followed by the problems),
+never a traceback; an unexpected exception is a bug and is left to propagate.
 
 Each command family has its module; this one makes the group and the entry point.
 """
@@ -32,7 +33,7 @@ import click
 from policylib import __version__
 from policylib.cli.author import init, schema
 from policylib.cli.common import EXIT_ERROR
-from policylib.cli.decide import DEMO_NOW, demo, explain
+from policylib.cli.decide import DEMO_NOW, demo, examples, explain
 from policylib.cli.pack import check, publish
 
 __all__ = ["DEMO_NOW", "cli", "main"]
@@ -41,10 +42,17 @@ __all__ = ["DEMO_NOW", "cli", "main"]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="policylib")
 def cli() -> None:
-    """Customer-service policies as declarative rules that explain themselves."""
+    """Customer-service policies as declarative rules that explain themselves.
+
+    Start with 'policylib demo' (the bundled pack's example requests), or
+    'policylib init my-store' to write your own pack.
+    """
 
 
-for command in (explain, demo, check, publish, init, schema):
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, what a shell reports for an interrupted command."""
+
+for command in (explain, demo, examples, check, publish, init, schema):
     cli.add_command(command)
 
 
@@ -65,9 +73,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
-    except click.Abort:
-        click.echo("policylib: aborted", err=True)
-        raise SystemExit(EXIT_ERROR) from None
+    except click.Abort as exc:
+        # Ctrl-C (click turns it into Abort) exits 128 + SIGINT, as shells expect.
+        interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
+        click.echo("policylib: interrupted" if interrupted else "policylib: aborted", err=True)
+        raise SystemExit(EXIT_INTERRUPTED if interrupted else EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        click.echo("policylib: interrupted", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

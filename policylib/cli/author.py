@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from policylib.cli.common import fail, load, plural, reported
+from policylib.cli.common import fail, load, pack_arguments, plural, reported
 
 __all__ = ["init", "schema"]
 
@@ -16,13 +16,13 @@ _TEMPLATE = "template"
 """The starter pack, shipped in ``policylib.authoring``: one rule, one fact, one example."""
 
 
-@click.command()
+@click.command(epilog="Example: policylib init my-store && policylib test my-store")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Write a minimal, passing pack into DIR (new or empty) to start from.
 
-    It has one rule, one fact and one worked example, each file commented; run
-    ``policylib test DIR`` on it, then make it your store's.
+    It has one rule, one fact and one worked example, each file commented. Run
+    'policylib test DIR' on it, then make it your store's.
     """
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         fail(f"{directory} already exists and is not an empty folder; name a new one")
@@ -41,10 +41,10 @@ def init(directory: Path) -> None:
     click.echo(f"next: policylib test {directory}")
 
 
-@click.command()
-@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=str))
+@click.command(epilog="Example: policylib schema examples/packs/voltaic > request.schema.json")
+@pack_arguments
 def schema(directory: str | None) -> None:
-    """Print the JSON Schema of the requests a pack (default: bundled) accepts.
+    """Print the JSON Schema of the requests a pack (default: the bundled one) accepts.
 
     Every field and value carries the description the pack gives it: hand it to a form
     builder, a validator, or a language model's tool definition.

@@ -3,13 +3,14 @@ alike on every command, reading a request, loading a pack."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, NoReturn
+from typing import IO, Any, BinaryIO, Literal, NoReturn, TypeVar
 
 import click
 
@@ -28,11 +29,14 @@ __all__ = [
     "fail",
     "load",
     "moment_callback",
+    "output_option",
+    "pack_arguments",
     "pack_name",
     "plural",
     "read_request",
     "reported",
     "rules_option",
+    "write_output",
 ]
 
 Audience = Literal["customer", "agent", "chat"]
@@ -115,6 +119,44 @@ rules_option = click.option(
     default=None,
     help="Rule pack directory (or single pack file). Default: the bundled pack.",
 )
+_Command = TypeVar("_Command", bound=Callable[..., None])
+
+
+def pack_arguments(command: _Command) -> _Command:
+    """The pack a command works on, as ``[DIR]`` or ``--rules DIR`` (the option every
+    command has), passed to the command as ``directory`` (None: the bundled pack)."""
+
+    @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=str))
+    @rules_option
+    @functools.wraps(command)
+    def with_pack(directory: str | None, rules: str | None, **options: Any) -> None:
+        if directory is not None and rules is not None and directory != rules:
+            raise click.UsageError(f"two packs given: {directory} and --rules {rules}")
+        command(directory=directory if directory is not None else rules, **options)
+
+    return with_pack  # type: ignore[return-value]
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write to FILE instead of standard output.",
+)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """``text`` on stdout, or into the file ``-o`` names (saying so on stderr)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with reported():
+        Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
 audience_option = click.option(
     "--audience",
     type=click.Choice(["customer", "agent", "chat"]),

@@ -20,13 +20,16 @@ from policylib.cli.common import (
     fail,
     load,
     moment_callback,
+    output_option,
     pack_name,
     plural,
     read_request,
     reported,
     rules_option,
+    write_output,
 )
 from policylib.errors import PolicyError
+from policylib.output.decision import Format
 from policylib.policy import Policy
 
 if TYPE_CHECKING:
@@ -35,22 +38,28 @@ if TYPE_CHECKING:
     else:
         from importlib.abc import Traversable
 
-__all__ = ["DEMO_NOW", "demo", "explain"]
+__all__ = ["DEMO_NOW", "demo", "examples", "explain"]
 
 DEMO_NOW = datetime.fromisoformat("2026-11-20T15:00:00-05:00")
 """The fixed clock ``demo`` decides at, so its output is the same on every run."""
 
 
-@click.command()
+@click.command(
+    epilog="Examples:\n\n"
+    "\b\n"
+    "  policylib explain return.json --audience agent\n"
+    "  policylib examples --copy requests && policylib explain requests/membership_cancel.json\n"
+    "  cat return.json | policylib explain - --format html -o reply.html"
+)
 @click.argument("request", metavar="REQUEST.json", type=click.Path(path_type=str))
 @rules_option
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "markdown", "html", "json"]),
     default="text",
     show_default=True,
-    help="text: the explanation; json: the whole decision.",
+    help="The explanation as text, markdown or html; json: the whole decision.",
 )
 @audience_option
 @click.option(
@@ -60,10 +69,16 @@ DEMO_NOW = datetime.fromisoformat("2026-11-20T15:00:00-05:00")
     callback=moment_callback,
     help="Decide at this time (ISO 8601 with zone) when the request has no requested_at.",
 )
+@output_option
 def explain(
-    request: str, rules: str | None, format_: str, audience: str, now: datetime | None
+    request: str,
+    rules: str | None,
+    format_: str,
+    audience: str,
+    now: datetime | None,
+    output: str | None,
 ) -> None:
-    """Decide REQUEST.json and explain the decision (``-`` reads stdin)."""
+    """Decide REQUEST.json and explain the decision ('-' reads the request from stdin)."""
     source = "<stdin>" if request == "-" else request
     with reported(source):
         data = read_request(request)
@@ -73,12 +88,53 @@ def explain(
     with reported(source):
         decision = policy.evaluate(data, now=now)
     if format_ == "json":
-        click.echo(json.dumps(decision.model_dump(mode="json"), indent=2))
+        text = json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False)
     else:
-        click.echo(decision.render(audience=cast(Audience, audience), format="text"))
+        text = decision.render(audience=cast(Audience, audience), format=cast(Format, format_))
+    write_output(text + "\n", output)
 
 
-@click.command()
+@click.command(epilog="Examples:\n\n\b\n  policylib examples\n  policylib examples --copy requests")
+@click.option(
+    "--copy",
+    "target",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Copy the requests into DIR (created if needed; existing files are kept).",
+)
+def examples(target: Path | None) -> None:
+    """List the bundled pack's example requests, or copy them to try with explain."""
+    with reported():
+        folder = _examples_folder(None)
+        files = sorted(
+            (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".json")),
+            key=lambda f: f.name,
+        )
+    if target is None:
+        for file in files:
+            click.echo(file.name)
+        return
+    copied = kept = 0
+    with reported(str(target)):
+        target.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            destination = target / file.name
+            if destination.exists():
+                kept += 1
+                continue
+            destination.write_bytes(file.read_bytes())
+            copied += 1
+    note = f" ({plural(kept, 'file')} already there, kept)" if kept else ""
+    click.echo(f"copied {plural(copied, 'example request')} to {target}/{note}")
+
+
+@click.command(
+    epilog="Examples:\n\n"
+    "\b\n"
+    "  policylib demo\n"
+    "  policylib demo --rules examples/packs/voltaic --audience chat"
+)
 @rules_option
 @audience_option
 @click.option(
@@ -92,13 +148,13 @@ def explain(
 def demo(rules: str | None, audience: str, now: datetime) -> None:
     """Decide every example request of a pack and show the explanations.
 
-    The requests are the ``*.json`` files in the pack's ``examples/`` folder; a pack
-    without one shows its worked examples (the ``examples:`` of its area files) instead.
+    The requests are the *.json files in the pack's examples/ folder; a pack without
+    them shows its worked examples (the examples: of its area files) instead.
     """
     policy = load(rules)
     where = "the bundled pack" if rules is None else pack_name(rules)
     with reported():
-        folder = _examples_folder(policy, rules)
+        folder = _examples_folder(rules)
         files = (
             sorted(
                 (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".json")),
@@ -159,22 +215,12 @@ def _clock(now: str) -> datetime | None:
     return datetime.fromisoformat(now.replace("Z", "+00:00")) if now else None
 
 
-def _examples_folder(policy: Policy, rules: str | None) -> Traversable:
+def _examples_folder(rules: str | None) -> Traversable:
     """The pack's ``examples/`` folder: shipped in the wheel for the bundled pack."""
     if rules is not None:
         root = Path(rules)
         return (root if root.is_dir() else root.parent) / "examples"
-    try:
-        bundled = importlib.resources.files("policylib.rules") / "examples"
-        if bundled.is_dir():
-            return bundled
-    except (ModuleNotFoundError, TypeError, OSError):
-        pass  # a source checkout: policylib.rules is the repository's rules/ folder
-    if policy.pack.source:
-        candidate = Path(policy.pack.source) / "examples"
-        if candidate.is_dir():
-            return candidate
-    return Path(__file__).resolve().parent.parent.parent / "rules" / "examples"
+    return importlib.resources.files("policylib.rules") / "examples"
 
 
 def _shown(folder: Traversable) -> str:
