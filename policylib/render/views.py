@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -358,6 +358,38 @@ def _customer(decision: Decision, book: Phrasebook) -> list[Block]:
     return blocks
 
 
+# A figure a reply states: an amount, a percentage, a date, a count of days.
+_FIGURE = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def _figures(sentence: str, names: Sequence[str]) -> set[str]:
+    """The decisive facts a sentence states: the item names it quotes and its figures."""
+    found = {name for name in names if name and name in sentence}
+    for name in found:
+        sentence = sentence.replace(name, " ")  # "AeroBook 14 laptop" is a name, not a 14
+    found.update(_FIGURE.findall(sentence))
+    return found
+
+
+def _decisive(
+    answer: str, sentences: Sequence[str], stated: Collection[str], names: Sequence[str]
+) -> list[str]:
+    """What a chat bubble says after its answer: the next sentence, then each later one
+    of the rules' own texts (``stated``) that states a fact not said yet.
+
+    The bubble drops the whys and the asides, never the fee, the refund, the date or the
+    item a rule's text is about: what the customer reply states, the chat states too.
+    """
+    said = _figures(answer, names)
+    kept: list[str] = []
+    for sentence in sentences:
+        figures = _figures(sentence, names)
+        if not kept or (sentence in stated and figures - said):
+            kept.append(sentence)
+            said |= figures
+    return kept
+
+
 def _chat(decision: Decision, book: Phrasebook) -> list[Block]:
     if _outcome(decision) == "needs_info":
         return [_ask(decision, book, "needs-info-chat")]
@@ -365,8 +397,16 @@ def _chat(decision: Decision, book: Phrasebook) -> list[Block]:
     sentences = [s for text in story.paragraphs for s in _sentences(text)]
     answer = story.opening or (sentences.pop(0) if sentences else "")
     first = f"{story.greeting} {_lower_first(answer)}".strip()
-    second = sentences[0] if sentences else ""
-    blocks = [p(first if not second else f"{first} {second}"), *_offer_blocks(story, 4)]
+    stated = {s for reason in decision.reasons for s in _sentences(reason.text)}
+    told = _decisive(answer, sentences, stated, decision.context.names)
+    # Two sentences lead the bubble; the other facts (another item's refund, the date the
+    # window closes) follow in a paragraph of their own.
+    blocks = [p(" ".join([first, *told[:1]]))]
+    if told[1:]:
+        blocks.append(p(" ".join(told[1:])))
+    blocks.extend(_offer_blocks(story))
+    if story.closing:
+        blocks.append(p(story.closing))
     if story.link:
         blocks.append(p(story.link_lead, Run(story.link, url=story.link)))
     return blocks
@@ -480,7 +520,9 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
             alts.append([f"{alt.text} [{alt.kind.replace('_', ' ')}; {tag}]"])
         blocks.append(ul(alts))
     limits: list[list[Run | str]] = []
-    if ctx.agent_may_approve:
+    # An escalated case is already on its way to the contact: say so once, and offer no
+    # review by the person who has it.
+    if ctx.agent_may_approve and _outcome(decision) != "escalate":
         args = {"escalation_contact": ctx.escalation_contact, "limit": ctx.agent_may_approve}
         limits.append([book.get("agent-may-approve", args)])
     if ctx.escalation_contact:
@@ -538,7 +580,8 @@ def render_decision(
         decision: the decision (reasons' filled texts, alternatives, question, trace).
         voice: the connecting words and value formatting of the policy that decided it.
         audience: ``customer`` (the reply), ``agent`` (rule ids, conditions, limits) or
-            ``chat`` (two sentences and the options).
+            ``chat`` (the answer with every amount, date and item the customer reply
+            states, and the options; no whys).
         format: ``text``, ``markdown`` or ``html`` (a fragment; every value escaped,
             links only http/https).
 

@@ -17,8 +17,9 @@ The search, for one request (one item, or the whole order for non-item kinds):
    when a rule of the request's kind reads (through its facts) the path it changes and
    could still decide differently, and only with the values the axis declares.
 3. **Ranking** by the pack's offer ranks, stable, deduplicated by (item, kind, change).
-4. **A way forward**: a denial (or escalation, or the pack default) that found nothing
-   else gets the pack's fallback (a review by a person, say).
+4. **A way forward**: a denial (the pack default's too) that found nothing else gets the
+   pack's fallback (a review by a person, say). An escalation does not: it is already
+   with a person, and offering a review by the one who has the case contradicts the reply.
 
 ``needs_info`` gets no alternatives (the question comes first). A granted request only
 carries what its rule declares (a retention offer after a cancellation), never the thing
@@ -56,8 +57,6 @@ Words = Callable[[Any], str]
 
 MAX_PROBES = 12
 """Most re-decisions per call (declared offers first, then counterfactuals)."""
-
-_NOT_GRANTED = frozenset({Outcome.DENIED, Outcome.ESCALATE})
 
 
 # --------------------------------------------------------------------------- the search
@@ -162,7 +161,7 @@ class Search:
                 found.append(_verified(kind, text, parts, change))
         ranked = rank_alternatives(found, self.pack)
         fallback = self.alternatives.fallback
-        if not ranked and outcome in _NOT_GRANTED and fallback is not None:
+        if not ranked and outcome is Outcome.DENIED and fallback is not None:
             values = {**formatted, "escalation_contact": escalation_contact}
             ranked.append(built(Alternative, kind=fallback.kind, text=fill(fallback.text, values)))
         return ranked
