@@ -12,6 +12,7 @@
     policylib publish [DIR] [--format markdown|html] [-o FILE]
     policylib init DIR
     policylib schema [DIR]
+    policylib mcp [--rules DIR] [--now ISO]
     policylib --version
 
 Exit codes: 0 success; 1 ``check``, ``test`` or ``lint`` found problems in the pack (a
@@ -31,10 +32,11 @@ from collections.abc import Sequence
 import click
 
 from policylib import __version__
-from policylib.cli.author import init, schema
+
+# The command modules, not their commands: ``policylib.cli.mcp`` stays the module.
+from policylib.cli import author, decide, mcp, pack
 from policylib.cli.common import EXIT_ERROR
-from policylib.cli.decide import DEMO_NOW, demo, examples, explain
-from policylib.cli.pack import check, publish
+from policylib.cli.decide import DEMO_NOW
 
 __all__ = ["DEMO_NOW", "cli", "main"]
 
@@ -52,7 +54,16 @@ def cli() -> None:
 EXIT_INTERRUPTED = 130
 """Ctrl-C: 128 + SIGINT, what a shell reports for an interrupted command."""
 
-for command in (explain, demo, examples, check, publish, init, schema):
+for command in (
+    decide.explain,
+    decide.demo,
+    decide.examples,
+    pack.check,
+    pack.publish,
+    author.init,
+    author.schema,
+    mcp.mcp,
+):
     cli.add_command(command)
 
 
