@@ -4,7 +4,9 @@ These are the output types, and nothing else: the engine builds the trace entrie
 policy the rest. They import no request model and no renderer; a ``Decision`` renders
 through the policy that made it (``policy.render(decision)``, or ``decision.render()``
 while it is still held by that policy), so a decision carries its facts, not the
-phrasebook.
+phrasebook. In a notebook a decision and an alternative show as html and Markdown
+(``_repr_html_``, ``_repr_markdown_``, laid out by ``policylib.render.notebook``, which is
+imported only when one is shown).
 """
 
 from __future__ import annotations
@@ -111,6 +113,25 @@ class Alternative(_Model):
     item: str | None = None
     """In a request about several items: the item this alternative is for."""
 
+    # Notebook and console display. The output types import no renderer at import time
+    # (the render package imports them); these import it when asked to show one.
+
+    def __repr__(self) -> str:
+        """One line: ``<Alternative credit: verified by R-4: 'We can ...'>``."""
+        from policylib.render import notebook
+
+        return notebook.alternative_repr(self)
+
+    def _repr_html_(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.alternative_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.alternative_markdown(self)
+
 
 class Question(_Model):
     """The one thing to ask the customer before a decision can be made."""
@@ -204,6 +225,28 @@ class Decision(_Model):
                 "policy.render(decision, audience, format)"
             )
         return self._renderer(self, audience, format)
+
+    # Notebook and console display, imported when asked for (see Alternative.__repr__).
+
+    def __repr__(self) -> str:
+        """One line: ``<Decision denied by R-3: 2 alternatives, 1 question>``."""
+        from policylib.render import notebook
+
+        return notebook.decision_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Outcome badge, customer answer, alternatives, agent view and trace (collapsible).
+
+        A decision read back from JSON has no policy: it is shown from its own fields.
+        """
+        from policylib.render import notebook
+
+        return notebook.decision_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.decision_markdown(self)
 
     def __eq__(self, other: object) -> bool:
         """Equal on content: two policies' decisions of one request compare equal, whichever

@@ -32,7 +32,7 @@ from policylib.render.document import Block, Run, h, p, serialize, ul
 from policylib.render.phrasebook import UNKNOWN, Phrasebook
 from policylib.render.values import join_words
 
-__all__ = ["VIEWS", "View", "render_decision"]
+__all__ = ["VIEWS", "View", "render_decision", "safe_url"]
 
 # --------------------------------------------------------------------------- helpers
 
@@ -41,7 +41,7 @@ _URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f\"<>\\`]")
 
 
 @functools.lru_cache(maxsize=1024)
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for a link, or None (anything else is dropped, not escaped).
 
     Cached: the URLs come from the pack, so there are only a few distinct ones.
@@ -221,8 +221,8 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
     closing = ""
     if not offers and outcome in ("denied", "partial"):
         closing = book.get("no-offers")
-    citation = next((r.citation for r in decision.reasons if _safe_url(r.citation.url)), None)
-    link = _safe_url(citation.url) if citation else _safe_url(ctx.policy_url)
+    citation = next((r.citation for r in decision.reasons if safe_url(r.citation.url)), None)
+    link = safe_url(citation.url) if citation else safe_url(ctx.policy_url)
     link_lead = ""
     if link:
         section = _section_words(citation.title) if citation and citation.section else ""
@@ -532,7 +532,7 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
         blocks.append(ul(limits))
     cites: list[list[Run | str]] = []
     for reason in decision.reasons:
-        url = _safe_url(reason.citation.url)
+        url = safe_url(reason.citation.url)
         label = reason.citation.title or reason.citation.section or "Policy"
         cites.append([f"{label}:", Run(url, url=url)] if url else [label])
     if cites:
