@@ -34,7 +34,7 @@ import click
 from policylib import __version__
 
 # The command modules, not their commands: ``policylib.cli.mcp`` stays the module.
-from policylib.cli import author, decide, mcp, pack
+from policylib.cli import author, decide, mcp, pack, test
 from policylib.cli.common import EXIT_ERROR
 from policylib.cli.decide import DEMO_NOW
 
@@ -59,6 +59,7 @@ for command in (
     decide.demo,
     decide.examples,
     pack.check,
+    test.test,
     pack.publish,
     author.init,
     author.schema,

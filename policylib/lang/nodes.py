@@ -377,6 +377,23 @@ class Rule:
     def specificity(self) -> int:
         return len(comparisons(self.when))
 
+    # Shown in notebooks and consoles. The rule language imports no renderer (the renderer
+    # imports it), so these import it only when asked to show a rule.
+    def __repr__(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.rule_repr(self)
+
+    def _repr_html_(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.rule_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from policylib.render import notebook
+
+        return notebook.rule_markdown(self)
+
 
 def precedence(rule: Rule) -> tuple[int, int, int]:
     """The order rules are tried in: higher priority, then more specific, then load order."""
@@ -385,7 +402,20 @@ def precedence(rule: Rule) -> tuple[int, int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A worked example from a rule file; each runs as a test."""
+    """A worked example from a rule file; each runs as a test (``policylib test``).
+
+    Attributes:
+        name: what the case is, as the policy page lists it.
+        request: the request, in the canonical shape.
+        outcome: the outcome the policy must reach.
+        rule: the rule that must decide ("" when any may).
+        now: the clock it is decided at (ISO 8601 with a zone); "" for the request's own.
+        offers: offer kinds that must be among the alternatives; ``()`` when it must offer
+            nothing at all, None when it is not said.
+        question: the fact the decision must ask about ("" when not said).
+        says: phrases the customer's explanation must contain (any case).
+        never_says: phrases it must not contain (any case).
+    """
 
     name: str
     request: dict[str, object]
@@ -393,6 +423,10 @@ class Example:
     rule: str = ""
     now: str = ""
     loc: Loc = NOWHERE
+    offers: tuple[str, ...] | None = None
+    question: str = ""
+    says: tuple[str, ...] = ()
+    never_says: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

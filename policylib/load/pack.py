@@ -5,8 +5,9 @@ request vocabulary (``vocabulary.yaml``, from which the request model is built),
 (``facts.yaml``, expressions over the vocabulary and settings), then what names facts (the
 default text, the alternatives and their search), then the areas' rules and examples,
 then the shared Fluent messages, and last the checks across files (examples name real
-rules; no two rules decide one request differently at the same precedence). A stage whose
-input is broken is skipped where it would only repeat that problem.
+rules, facts with a question and offer kinds; no two rules decide one request differently
+at the same precedence). A stage whose input is broken is skipped where it would only
+repeat that problem.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from policylib.lang.nodes import (
 from policylib.lang.phrases import phrase_ids
 from policylib.lang.types import Type
 from policylib.load.conflicts import MAX_CONFLICTS, find_conflicts
+from policylib.load.examples import ExampleSpots, check_example, example_spots
 from policylib.load.facts import FactsFile
 from policylib.load.files import Files, bundled_pack
 from policylib.load.paths import RequestPaths
@@ -45,7 +47,7 @@ from policylib.load.problems import Problems, suggest
 from policylib.load.reader import Doc, Entries
 from policylib.load.rules import AreaReader
 from policylib.load.store import PolicyFile
-from policylib.load.strict_yaml import MappingNode, Node, ScalarNode
+from policylib.load.strict_yaml import Node
 from policylib.load.texts import read_messages, read_pattern
 from policylib.load.vocabulary import read_vocabulary
 from policylib.request.build import build_models, expression_roots, object_types
@@ -277,7 +279,7 @@ class _Loader:
             path_problem=None if paths is None else partial(paths.problem, lists=False),
         )
         rules: list[Rule] = []
-        examples: list[tuple[Example, Loc, Doc]] = []
+        examples: list[tuple[Example, ExampleSpots, Doc]] = []
         area_docs: dict[str, Doc] = {}
         for doc, part in areas:
             area_docs[doc.name] = doc
@@ -294,7 +296,7 @@ class _Loader:
                 rules.extend(reader.rules(doc, part["rules"][1], section))
             if "examples" in part:
                 examples.extend(
-                    (example, doc.loc(_key_value(node, "rule")), doc)
+                    (example, example_spots(doc, node), doc)
                     for example, node in reader.examples(doc, part["examples"][1], self.root)
                 )
             del part  # this file's YAML nodes are no longer needed
@@ -308,15 +310,15 @@ class _Loader:
                 doc = Doc(name, self.problems)
                 read_messages(text, name, messages, locs, known_facts, doc.problem, known_ids)
         # 7. across files
-        for example, spot, doc in examples:
-            if example.rule and example.rule not in reader.rule_locs:
-                doc.problem(
-                    "unknown-rule",
-                    f"example names rule '{example.rule}', which is not in the pack",
-                    spot,
-                    hint=suggest(example.rule, reader.rule_locs) or "check the rule id",
-                    rule_id="",
-                )
+        for example, spots, doc in examples:
+            check_example(
+                doc,
+                example,
+                spots,
+                rules=reader.rule_locs,
+                facts=facts if known_facts is not None else None,
+                offer_kinds=policy_file.offer_kinds if policy_file is not None else None,
+            )
         self._conflicts(rules, facts, area_docs)
         if self.problems or store is None or default is None or vocabulary is None:
             return None
@@ -432,14 +434,6 @@ def _entries_of(part: tuple[Doc, Entries | None] | None) -> tuple[Doc, Entries] 
     if part is None or part[1] is None:
         return None
     return part[0], part[1]
-
-
-def _key_value(node: Node, key: str) -> Node:
-    if isinstance(node, MappingNode):
-        for k, v in node.value:
-            if isinstance(k, ScalarNode) and k.value == key and isinstance(v, Node):
-                return v
-    return node
 
 
 def _value(env: Any) -> Any:

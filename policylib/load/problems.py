@@ -24,8 +24,8 @@ def suggest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A did-you-mean hint for a misspelled name, or "".
 
     Where a name missing is as likely as a name misspelled (a fact a text uses before
-    anyone declared it), pass a higher ``cutoff``: ``customer_name`` is not a typo of
-    ``customer_tier``, and pointing there sends the author the wrong way.
+    anyone declared it), pass a higher ``cutoff``: a new ``owner_name`` is not a typo of
+    an ``owner_rank``, and pointing there sends the author the wrong way.
     """
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""
@@ -34,7 +34,7 @@ def suggest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
 def undeclared(word: str, choices: Iterable[str], declare: str) -> str:
     """The hint for a name that may be misspelled or may simply be new: a near-certain
     typo gets its did-you-mean alone; otherwise the way to declare it comes first, and a
-    looser match only after it (``customer_name`` is not a typo of ``customer_tier``)."""
+    looser match only after it."""
     names = list(choices)
     typo = suggest(word, names, cutoff=0.85)
     if typo:
