@@ -33,6 +33,9 @@ from policylib.errors import BackendError, Problem, RequestError, shorten
 from policylib.lang.expr import Env, Function, Program
 from policylib.lang.nodes import GRANTING, FactDef, Outcome, Pack, Rule, facts_read
 from policylib.lang.types import Type
+from policylib.llm.conversation import Conversation
+from policylib.llm.result import call_tool
+from policylib.llm.spec import DEFAULT_TOOL_NAME, Provider, tool_spec
 from policylib.load import load_pack
 from policylib.output.decision import (
     Alternative,
@@ -45,6 +48,7 @@ from policylib.output.decision import (
     Reason,
     built,
 )
+from policylib.render.notebook import policy_html, policy_markdown, policy_repr
 from policylib.render.page import PageFormat, render_policy_page
 from policylib.render.texts import TextRenderer
 from policylib.render.views import render_decision
@@ -137,10 +141,14 @@ class Policy:
         }
 
     def __repr__(self) -> str:
-        return (
-            f"<Policy {self.pack.store.name!r}: {len(self.pack.rules)} rules, "
-            f"engine={self.engine_name}>"
-        )
+        return policy_repr(self.pack, self.engine_name)
+
+    def _repr_html_(self) -> str:
+        """The store and a table of its rules by section (what a notebook shows)."""
+        return policy_html(self.pack)
+
+    def _repr_markdown_(self) -> str:
+        return policy_markdown(self.pack)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -481,6 +489,43 @@ class Policy:
             agent_may_approve=first.formatted.get(escalation.may_approve, ""),
             facts=mattered,
         )
+
+    # ------------------------------------------------------------------ chatbots and LLMs
+
+    def tool_spec(
+        self, provider: Provider = "openai", *, name: str = DEFAULT_TOOL_NAME
+    ) -> dict[str, Any]:
+        """A ready tool definition for an LLM's tool calling (``policylib.llm``).
+
+        Args:
+            provider: ``"openai"`` (a strict Chat Completions function tool),
+                ``"anthropic"`` (a Messages API tool) or ``"json"`` (name, description
+                and parameters).
+            name: the tool's name.
+
+        Raises:
+            PolicyError: an unknown provider or a name the providers refuse.
+        """
+        return tool_spec(self.pack, self.request_schema(), provider, name=name)
+
+    def call_tool(
+        self, arguments: object, *, audience: Audience = "chat", now: datetime | None = None
+    ) -> dict[str, Any]:
+        """Decide a tool call's arguments and return the compact result for the model.
+
+        Never raises for what a model sends (a dict, JSON text, anything else): a request
+        that is not valid gives ``{"outcome": "invalid_request", "errors": [...]}``. See
+        ``policylib.llm.tool_result`` for the result's shape.
+        """
+        return call_tool(self, arguments, audience=audience, now=now)
+
+    def conversation(self, request: object, *, now: datetime | None = None) -> Conversation:
+        """A conversation that answers the decision's questions one at a time.
+
+        Raises:
+            RequestError: the request is not valid.
+        """
+        return Conversation(self, request, now=now)
 
 
 class _Part:
