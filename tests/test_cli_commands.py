@@ -3,6 +3,7 @@ requests, plain help with an example, and Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -86,3 +87,11 @@ def test_ctrl_c_exits_130_with_one_line() -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
+
+
+def test_json_output_carries_its_schema_version() -> None:
+    decision = json.loads(run("explain", MEMBERSHIP, "--format", "json").stdout)
+    assert decision["schema_version"] == 1
+    assert policylib.Decision.model_validate(decision).outcome.value == decision["outcome"]
+    for args in (["check"], ["test"]):
+        assert json.loads(run(*args, "--format", "json").stdout)["schema_version"] == 1

@@ -16,15 +16,15 @@ import pytest
 # The server is the optional extra policylib[mcp]; the README's test command installs it.
 pytest.importorskip("mcp", reason="the MCP server's tests need policylib[mcp]")
 
-import anyio  # noqa: E402  (the SDK's own dependency)
-from click.testing import CliRunner  # noqa: E402
-from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
-from mcp.shared.exceptions import MCPError  # noqa: E402
+import anyio
+from click.testing import CliRunner
+from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp.shared.exceptions import MCPError
 
-import policylib  # noqa: E402
-import policylib.cli.mcp as cli_mcp  # noqa: E402
-from policylib.mcp_server import KINDS_URI, PAGE_URI, SCHEMA_URI, TOOL_NAME  # noqa: E402
-from tests import ROOT  # noqa: E402
+import policylib
+import policylib.cli.mcp as cli_mcp
+from policylib.mcp_server import KINDS_URI, PAGE_URI, SCHEMA_URI, TOOL_NAME
+from tests import ROOT
 
 COMMAND = [sys.executable, "-m", "policylib", "mcp"]
 VOLTAIC = ROOT / "examples" / "packs" / "voltaic"

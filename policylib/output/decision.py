@@ -211,6 +211,9 @@ class Decision(_Model):
     trace: list[RuleTrace] = []
     context: DecisionContext
     decided_at: datetime
+    schema_version: Literal[1] = 1
+    """The version of this shape, in every dump: a client that stores decisions can tell
+    which it holds (raised when a field changes meaning or goes away)."""
 
     _renderer: Renderer | None = PrivateAttr(default=None)
 
