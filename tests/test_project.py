@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import policylib
+from policylib.cli import cli
 from policylib.lang.nodes import Pack
 from tests import ROOT
 
@@ -78,13 +80,18 @@ def test_version_is_single_sourced() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", policylib.__version__)
 
 
-def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Python snippet of the README, run as a reader with a wheel would: in a folder
+    of their own, after ``policylib examples --copy requests``."""
     readme = (ROOT / "README.md").read_text()
-    code = re.search(r"```python\n(.*?)\n```", readme, flags=re.S)
-    assert code is not None
-    assert len(code.group(1).splitlines()) <= 11
-    monkeypatch.chdir(ROOT)
-    exec(compile(code.group(1), "README.md", "exec"), {})
+    blocks = re.findall(r"```python\n(.*?)\n```", readme, flags=re.S)
+    assert len(blocks) >= 4  # the first screen, an app, a notebook, a chatbot
+    assert len(blocks[0].splitlines()) <= 11
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["examples", "--copy", "requests"]).exit_code == 0
+    namespace: dict[str, object] = {}
+    for number, code in enumerate(blocks):
+        exec(compile(code, f"README.md python block {number + 1}", "exec"), namespace)
 
 
 def _minimums(requirements: list[str]) -> dict[str, str]:
