@@ -34,7 +34,7 @@ import click
 from policylib import __version__
 
 # The command modules, not their commands: ``policylib.cli.mcp`` stays the module.
-from policylib.cli import author, decide, mcp, pack, test
+from policylib.cli import author, decide, lint, mcp, pack, test
 from policylib.cli.common import EXIT_ERROR
 from policylib.cli.decide import DEMO_NOW
 
@@ -60,6 +60,7 @@ for command in (
     decide.examples,
     pack.check,
     test.test,
+    lint.lint,
     pack.publish,
     author.init,
     author.schema,
