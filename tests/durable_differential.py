@@ -40,7 +40,8 @@ from policylib.lang.nodes import (
     Rule,
     comparisons,
 )
-from tests.strategies import NOW, any_request, engine_pack, fact, packs, packs_with_references
+from policylib.testing import engine_pack, fact, packs, packs_with_references
+from tests.requests import NOW, any_request
 
 pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed")
 

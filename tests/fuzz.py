@@ -6,7 +6,9 @@ Not collected by pytest (no ``test_`` prefix); run it by hand, and put what it f
     python -m tests.fuzz requests 100000 --seed 1    # mutated requests through evaluate
     python -m tests.fuzz packs 2000 --seed 1         # mutated pack files through load_pack
 
-A request run counts decisions, ``RequestError`` refusals, crashes (any other exception)
+A request run mutates valid seeds: the bundled pack's example requests and requests drawn
+from its vocabulary by ``policylib.testing.requests`` (``--generated``, reproducible from
+the seed). It counts decisions, ``RequestError`` refusals, crashes (any other exception)
 and broken invariants (a denial without an alternative; the same request deciding
 differently twice). A pack run counts located refusals, unlocated ones (no line:col),
 crashes, packs that load, and loaded packs whose example requests then crash.
@@ -30,20 +32,48 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as seeded
+
 import policylib
 from policylib import PolicyError, RequestError, RuleError
+from policylib.testing import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime.fromisoformat("2026-11-20T15:00:00-05:00")
 
 
-def _seeds(policy: policylib.Policy) -> list[dict[str, Any]]:
-    """Every example request of the bundled pack: the files and the inline examples."""
+def _seeds(policy: policylib.Policy, generated: int, seed: int) -> list[dict[str, Any]]:
+    """Every example request of the bundled pack (the files and the inline examples), and
+    ``generated`` requests drawn from its vocabulary."""
     seeds = [
         json.loads(p.read_text()) for p in sorted((ROOT / "rules" / "examples").glob("*.json"))
     ]
     seeds.extend(copy.deepcopy(e.request) for e in policy.pack.examples)
+    seeds.extend(_drawn(policy, generated, seed))
     return seeds
+
+
+def _drawn(policy: policylib.Policy, count: int, seed: int) -> list[dict[str, Any]]:
+    """``count`` valid requests to the policy, the same ones for the same seed."""
+    drawn: list[dict[str, Any]] = []
+    if count <= 0:
+        return drawn
+
+    @seeded(seed)
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(requests(policy))
+    def collect(data: dict[str, Any]) -> None:
+        drawn.append(data)
+
+    collect()
+    return drawn
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -140,9 +170,9 @@ def mutate(data: dict[str, Any], rng: random.Random) -> Any:
     return data
 
 
-def fuzz_requests(count: int, seed: int) -> int:
+def fuzz_requests(count: int, seed: int, generated: int = 500) -> int:
     policy = policylib.load_policy()
-    seeds = _seeds(policy)
+    seeds = _seeds(policy, generated, seed)
     rng = random.Random(seed)
     tally: collections.Counter[str] = collections.Counter()
     crashes: collections.Counter[str] = collections.Counter()
@@ -280,9 +310,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("what", choices=["requests", "packs"])
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--generated",
+        type=int,
+        default=500,
+        help="valid requests drawn from the vocabulary, added to the example seeds",
+    )
     args = parser.parse_args(argv)
     if args.what == "requests":
-        return fuzz_requests(args.count, args.seed)
+        return fuzz_requests(args.count, args.seed, args.generated)
     return fuzz_packs(args.count, args.seed)
 
 

@@ -30,7 +30,7 @@ from policylib.load import load_pack
 from policylib.request import scalars
 from policylib.request.parse import MAX_REQUEST_BYTES
 from tests import ROOT
-from tests.strategies import NOW, any_request, request
+from tests.requests import NOW, any_request, request
 
 EXAMPLES = sorted((ROOT / "rules" / "examples").glob("*.json"))
 

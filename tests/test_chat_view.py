@@ -21,7 +21,7 @@ import policylib
 from policylib.lang.nodes import Example, Outcome, Pack
 from policylib.load import load_pack
 from tests import ROOT
-from tests.strategies import NOW
+from tests.requests import NOW
 
 PACK_DIRS = {"hearth": ROOT / "rules", "voltaic": ROOT / "examples" / "packs" / "voltaic"}
 AUDIENCES = ("customer", "agent", "chat")

@@ -110,7 +110,6 @@ def test_an_undeclared_section_is_reported_once_with_how_to_declare_it(tmp_path:
     # "orders" looks a little like "returns": a looser match may follow the fix, never lead
 
 
-
 def test_a_text_naming_an_undeclared_fact_is_told_to_declare_it(tmp_path: Path) -> None:
     text = '"Thank you, { $customer_name }."'
     root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=text)))

@@ -24,7 +24,7 @@ from policylib import RequestError, parse_request
 from policylib.calendar import StoreCalendar, calendar_problem
 from policylib.lang.types import SCALAR_NAMES
 from tests import ROOT
-from tests.strategies import NOW, any_request, request
+from tests.requests import NOW, any_request, request
 
 CALENDAR = StoreCalendar("US", "NY")
 

@@ -18,8 +18,8 @@ import pytest
 from policylib import BackendError, Pack, Policy
 from policylib.engine import durable
 from policylib.lang.nodes import Citation, Compare, Message, Outcome, Rule
+from policylib.testing import engine_pack, fact
 from tests import ROOT
-from tests.strategies import engine_pack, fact
 
 INNER = Path(__file__).resolve().parent / "durable_differential.py"
 TIMEOUT = 240

@@ -29,8 +29,8 @@ from policylib.lang.nodes import (
     facts_read,
     precedence,
 )
+from policylib.testing import engine_pack, fact, packs, packs_with_references
 from tests.conftest import Goldens
-from tests.strategies import engine_pack, fact, packs, packs_with_references
 
 FACTS = {
     "days": fact("days", "integer", "days since delivery", "days"),
@@ -477,8 +477,10 @@ REFERENCES = (
 """The pairs of facts a rule may compare with each other."""
 
 random_packs = st.one_of(
-    packs(FACTS, FACT_VALUES, defaults=("denied", "escalate")),
-    packs_with_references(FACTS, FACT_VALUES, REFERENCES, defaults=("denied", "escalate")),
+    packs(FACTS, FACT_VALUES, kinds=(("return",),), defaults=("denied", "escalate")),
+    packs_with_references(
+        FACTS, FACT_VALUES, REFERENCES, kinds=(("return",),), defaults=("denied", "escalate")
+    ),
 )
 
 fact_maps = st.fixed_dictionaries({}, optional=FACT_VALUES)

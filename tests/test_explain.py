@@ -46,9 +46,10 @@ from policylib.output.decision import (
 from policylib.render.phrasebook import UNKNOWN
 from policylib.render.texts import TextRenderer
 from policylib.render.views import render_decision
+from policylib.testing import engine_pack, fact
 from tests import ROOT
 from tests.conftest import Goldens
-from tests.strategies import NOW, engine_pack, fact
+from tests.requests import NOW
 
 POLICIES = "https://hearthandhome.example/policies"
 DECIDED_AT = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)

@@ -17,7 +17,7 @@ import textstat
 import policylib
 from tests import ROOT
 from tests.conftest import Goldens
-from tests.strategies import NOW
+from tests.requests import NOW
 
 REQUESTS = sorted((ROOT / "rules" / "examples").glob("*.json"))
 AUDIENCES = ("customer", "agent", "chat")

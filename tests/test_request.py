@@ -26,7 +26,7 @@ import policylib
 from policylib import Request, RequestError, parse_request
 from policylib.request.parse import MAX_REQUEST_BYTES
 from tests import ROOT
-from tests.strategies import any_request, request
+from tests.requests import any_request, request
 
 EXAMPLES = sorted((ROOT / "rules" / "examples").glob("*.json"))
 

@@ -1,5 +1,9 @@
-"""Every ``examples:`` entry of the bundled pack (rules/*.yaml) and of the second pack
-(examples/packs/voltaic, an electronics store written without Python) runs as a test.
+"""The worked examples of the bundled pack (rules/*.yaml) and of the second pack
+(examples/packs/voltaic, an electronics store written without Python) as a whole.
+
+Each example runs as its own test item through policylib's pytest plugin
+(``policylib_packs`` in pyproject.toml: plain ``pytest`` runs them, ``pytest rules/`` one
+pack's); this module checks what the examples say together.
 
 An example names a request (inline, or a ``request_file`` under the pack's examples/), the
 outcome the policy must reach and, usually, the rule that must decide it, at a pinned
@@ -20,13 +24,12 @@ from policylib.lang.nodes import Example, Outcome, Pack
 from policylib.load import load_pack
 from tests import ROOT
 
-PACK = load_pack()  # at import: the examples are the test parameters
+PACK = load_pack()
 EXAMPLES: tuple[Example, ...] = PACK.examples
 VOLTAIC_DIR = ROOT / "examples" / "packs" / "voltaic"
 VOLTAIC = load_pack(VOLTAIC_DIR)
 PACKS = {"hearth": PACK, "voltaic": VOLTAIC}
 POLICIES = {name: policylib.Policy(pack) for name, pack in PACKS.items()}
-ALL_EXAMPLES = [(name, e) for name, pack in PACKS.items() for e in pack.examples]
 
 
 def _now(example: Example) -> datetime | None:
@@ -86,26 +89,6 @@ def test_every_request_of_the_second_pack_is_a_worked_example() -> None:
 def test_the_second_pack_is_written_without_python() -> None:
     assert not [p for p in VOLTAIC_DIR.rglob("*") if p.suffix in (".py", ".pyc")]
     assert VOLTAIC.functions.keys() == load_pack().functions.keys()  # built-ins only
-
-
-@pytest.mark.parametrize(
-    ("pack_name", "example"), ALL_EXAMPLES, ids=[f"{p}:{e.name}" for p, e in ALL_EXAMPLES]
-)
-def test_example(pack_name: str, example: Example) -> None:
-    decision = _decide(POLICIES[pack_name], example)
-    deciding = decision.reasons[0].rule_id if decision.reasons else None
-    assert decision.outcome is example.outcome, (
-        f"{example.loc}: expected {example.outcome}, got {decision.outcome} "
-        f"(rule {deciding}); explanation:\n{decision.explanation}"
-    )
-    if example.rule:
-        assert deciding == example.rule, (
-            f"{example.loc}: expected rule {example.rule} to decide, got {deciding}"
-        )
-    if decision.outcome is Outcome.NEEDS_INFO:
-        assert len(decision.questions) == 1, "needs_info asks exactly one question"
-    if decision.outcome is Outcome.DENIED:
-        assert decision.alternatives, "every denial offers an alternative or a review"
 
 
 def test_an_unknown_seal_on_a_hygiene_item_asks_whether_it_was_opened(
