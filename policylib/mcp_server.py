@@ -31,9 +31,7 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
 from policylib import __version__
-from policylib.errors import PolicyError, RequestError
-from policylib.lang.nodes import Outcome
-from policylib.output.decision import Decision
+from policylib.llm.result import RESULT_SCHEMA
 from policylib.policy import Policy
 
 __all__ = [
@@ -42,9 +40,8 @@ __all__ = [
     "SCHEMA_URI",
     "TOOL_NAME",
     "build_server",
-    "decision_result",
-    "error_result",
     "serve",
+    "tool_call_result",
 ]
 
 TOOL_NAME = "check_store_policy"
@@ -52,122 +49,31 @@ PAGE_URI = "policy://page"
 SCHEMA_URI = "policy://request-schema"
 KINDS_URI = "policy://kinds"
 
-_NULLABLE_TEXT = {"type": ["string", "null"]}
-OUTPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "outcome": {
-            "type": "string",
-            "enum": [o.value for o in Outcome],
-            "description": "granted, partial (some items or part of it), denied, needs_info "
-            "(ask the question first) or escalate (a person decides).",
-        },
-        "reply": {"type": "string", "description": "The answer to send the customer as is."},
-        "offers": {
-            "type": "array",
-            "description": "What the store can honestly offer instead; offer nothing else.",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "kind": {"type": "string"},
-                    "text": {"type": "string"},
-                    "item": {**_NULLABLE_TEXT, "description": "The item it is for, if one."},
-                },
-                "required": ["kind", "text", "item"],
-            },
-        },
-        "question": {
-            "description": "With needs_info: the one question to ask the customer, the request "
-            "field its answer fills, the item it is about and the values it takes.",
-            "anyOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "text": {"type": "string"},
-                        "field": {"type": "string"},
-                        "item": _NULLABLE_TEXT,
-                        "answers": {"type": "array", "items": {"type": "string"}},
-                    },
-                    "required": ["text", "field", "item", "answers"],
-                },
-            ],
-        },
-        "citation": {
-            "description": "The published policy section the decision rests on.",
-            "anyOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "section": {"type": "string"},
-                        "title": {"type": "string"},
-                        "url": _NULLABLE_TEXT,
-                    },
-                    "required": ["section", "title", "url"],
-                },
-            ],
-        },
-    },
-    "required": ["outcome", "reply", "offers", "question", "citation"],
-}
-
-
 # --------------------------------------------------------------------------- results
 
 
-def decision_result(decision: Decision) -> types.CallToolResult:
-    """A decision as a tool result: the chat reply, and the compact decision as data."""
-    reply = decision.render(audience="chat")
-    question = decision.questions[0] if decision.questions else None
-    citation = decision.reasons[0].citation if decision.reasons else None
-    content: dict[str, Any] = {
-        "outcome": decision.outcome.value,
-        "reply": reply,
-        "offers": [
-            {"kind": alt.kind, "text": alt.text, "item": alt.item} for alt in decision.alternatives
-        ],
-        "question": None
-        if question is None
-        else {
-            "text": question.text,
-            "field": question.field,
-            "item": question.item,
-            "answers": list(question.answers),
-        },
-        "citation": None if citation is None else citation.model_dump(mode="json"),
-    }
-    return types.CallToolResult(content=[types.TextContent(text=reply)], structured_content=content)
-
-
-def error_result(error: PolicyError) -> types.CallToolResult:
-    """A refused request as a tool error: every problem with its field, in policylib's words."""
-    problems = [
-        {
-            "field": p.where,
-            "code": p.code,
-            "problem": p.message,
-            "received": p.value,
-            "hint": p.hint,
-        }
-        for p in error.problems
-    ]
-    lines = [f"The request was not accepted: {error.message}."]
-    for p in error.problems:
-        where = f"{p.where}: " if p.where else ""
-        received = f"; received {p.value}" if p.value else ""
-        lines.append(f"- {where}{p.message} ({p.code}){received}")
-        if p.hint:
-            lines.append(f"  hint: {p.hint}")
-    if isinstance(error, RequestError):
+def tool_call_result(result: dict[str, Any]) -> types.CallToolResult:
+    """``policy.call_tool``'s result as MCP's: the reply as the text, the compact decision
+    as structured content (``RESULT_SCHEMA``); a refused call is a tool error whose text
+    lists each problem by field, in policylib's words (not the SDK's validation text)."""
+    if result["outcome"] not in ("invalid_request", "error"):
+        return types.CallToolResult(
+            content=[types.TextContent(text=result["reply"])], structured_content=result
+        )
+    if result["outcome"] == "invalid_request":
+        lines = ["The request was not accepted:"]
+    else:
+        lines = ["The request cannot be decided now:"]
+    for error in result["errors"]:
+        where = f"{error['field']}: " if error["field"] else ""
+        lines.append(f"- {where}{error['problem']}")
+        if error["hint"]:
+            lines.append(f"  hint: {error['hint']}")
+    if result["outcome"] == "invalid_request":
         lines.append("Fix these fields and call the tool again.")
-    else:  # a function the store registered failed: no change to the request helps
-        lines.append("The request cannot be decided now; hand the customer to a person.")
     return types.CallToolResult(
         content=[types.TextContent(text="\n".join(lines))],
-        structured_content={
-            "error": {"code": error.code, "message": error.message, "problems": problems}
-        },
+        structured_content=result,
         is_error=True,
     )
 
@@ -204,7 +110,7 @@ def _tool(policy: Policy) -> types.Tool:
         title=f"{store} policy check",
         description=description,
         input_schema=policy.request_schema(),
-        output_schema=OUTPUT_SCHEMA,
+        output_schema=RESULT_SCHEMA,
         annotations=types.ToolAnnotations(
             read_only_hint=True,
             destructive_hint=False,
@@ -274,12 +180,9 @@ def build_server(policy: Policy, now: datetime | None = None) -> Server[Any]:
                 types.INVALID_PARAMS,
                 f"unknown tool {params.name!r}; this server has one tool, {TOOL_NAME!r}",
             )
-        request = params.arguments if params.arguments is not None else {}
-        try:
-            decision = await anyio.to_thread.run_sync(policy.evaluate, request, now)
-        except PolicyError as exc:  # a bad request, or a store function that failed
-            return error_result(exc)
-        return decision_result(decision)
+        arguments = params.arguments if params.arguments is not None else {}
+        result = await anyio.to_thread.run_sync(lambda: policy.call_tool(arguments, now=now))
+        return tool_call_result(result)
 
     async def list_resources(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None

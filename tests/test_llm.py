@@ -37,6 +37,7 @@ from policylib import Policy, PolicyError, RequestError
 from policylib.errors import FunctionError, Problem
 from policylib.llm import (
     MAX_ERRORS,
+    RESULT_SCHEMA,
     SCHEMA_VERSION,
     call_tool,
     error_result,
@@ -496,6 +497,7 @@ def test_every_worked_example_gets_its_outcome_in_a_compact_result(policy: Polic
         assert len(set(ids)) == len(ids), example.name
         assert (result["question"] is None) == (example.outcome.value != "needs_info")
         assert result == policy.call_tool(example.request, now=now)  # same request, same ids
+        jsonschema.validate(result, RESULT_SCHEMA)  # what an MCP client checks it against
 
 
 def test_the_result_keeps_rule_ids_and_the_trace_out(policy: Policy) -> None:

@@ -20,6 +20,7 @@ its question names and decides again, never asking the same question twice.
 from policylib.llm.conversation import Answer, Conversation
 from policylib.llm.result import (
     MAX_ERRORS,
+    RESULT_SCHEMA,
     SCHEMA_VERSION,
     Decider,
     call_tool,
@@ -39,6 +40,7 @@ from policylib.llm.spec import (
 __all__ = [
     "DEFAULT_TOOL_NAME",
     "MAX_ERRORS",
+    "RESULT_SCHEMA",
     "SCHEMA_VERSION",
     "Answer",
     "Conversation",

@@ -30,6 +30,7 @@ from policylib.request.scalars import clock_text
 
 __all__ = [
     "MAX_ERRORS",
+    "RESULT_SCHEMA",
     "SCHEMA_VERSION",
     "Decider",
     "call_tool",
@@ -40,6 +41,71 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+_TEXT_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
+
+RESULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A decided request, as the model reads it (tool_result).",
+    "properties": {
+        "schema_version": {"type": "integer", "const": SCHEMA_VERSION},
+        "outcome": {
+            "type": "string",
+            "enum": ["granted", "partial", "denied", "needs_info", "escalate"],
+            "description": "granted, partial (some items or part of it), denied, needs_info "
+            "(ask the question first) or escalate (a person decides).",
+        },
+        "reply": {"type": "string", "description": "The answer to send the customer as is."},
+        "offers": {
+            "type": "array",
+            "description": "What the store can honestly offer instead; offer nothing else.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "description": "Stable for the same request."},
+                    "kind": {"type": "string"},
+                    "text": {"type": "string"},
+                    "changes": {
+                        "type": "object",
+                        "description": "The change to the request that taking it stands for.",
+                    },
+                    "item": {**_TEXT_OR_NULL, "description": "The sku it is for, if one."},
+                },
+                "required": ["id", "kind", "text", "changes", "item"],
+            },
+        },
+        "question": {
+            "description": "With needs_info: the one question to ask the customer, the request "
+            "field its answer fills, the item it is about and the values it takes.",
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string"},
+                        "field": {"type": "string"},
+                        "item": _TEXT_OR_NULL,
+                        "answers": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["text", "field", "item", "answers"],
+                },
+            ],
+        },
+        "citation": {
+            "description": "Where the policy the decision rests on is published.",
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {"title": {"type": "string"}, "url": _TEXT_OR_NULL},
+                    "required": ["title", "url"],
+                },
+            ],
+        },
+    },
+    "required": ["schema_version", "outcome", "reply", "offers", "question", "citation"],
+}
+"""The JSON Schema of ``tool_result`` (an MCP tool's output schema, say)."""
 """The version of the result's shape; it changes only when a key changes meaning or goes."""
 
 MAX_ERRORS = 20
