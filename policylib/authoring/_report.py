@@ -12,11 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["CODES", "SEVERITY", "Finding", "LintReport", "Severity"]
+__all__ = ["CODES", "SEVERITY", "Finding", "LintReport", "Severity", "example_yaml"]
 
 Severity = Literal["error", "warning"]
 
-CODES = ("never-holds", "never-decides", "default-reached", "overlap")
+CODES = (
+    "never-holds",
+    "never-decides",
+    "default-reached",
+    "overlap",
+    "conflict",
+    "offer-never-granted",
+    "unknown-placeholder",
+    "unread-fact",
+    "unread-setting",
+)
 """Every finding's code, in the order findings are listed."""
 
 SEVERITY: dict[str, Severity] = {
@@ -24,6 +34,11 @@ SEVERITY: dict[str, Severity] = {
     "never-decides": "error",
     "default-reached": "warning",
     "overlap": "warning",
+    "conflict": "warning",
+    "offer-never-granted": "warning",
+    "unknown-placeholder": "warning",
+    "unread-fact": "warning",
+    "unread-setting": "warning",
 }
 """How much each code matters: an error is a rule that cannot work as written (proven);
 a warning is something to look at (the search's unproven "not seen" is one too)."""
@@ -34,17 +49,23 @@ class Finding:
     """One thing lint found.
 
     Attributes:
-        code: ``never-holds``, ``never-decides``, ``default-reached`` or ``overlap``.
+        code: one of ``CODES``.
         severity: ``error`` (a rule that cannot work as written, proven) or ``warning``.
         message: what was found, in one sentence.
-        where: ``file:line:col`` of the rule (or of the request kind).
-        rule_id: the rule it is about ("" for a kind's default).
+        where: ``file:line:col`` of the rule (or of the request kind, fact or setting).
+        rule_id: the rule it is about ("" for a kind's default, a fact or a setting).
         kinds: the request kinds it concerns.
-        related: the other rules involved (those ahead, the overlapping one).
+        related: the other rules involved (those ahead, the overlapping one), or the
+            offer kind, fact or setting it is about.
         hint: what to do about it.
         request: a request that shows it (JSON-ready), checked by the engine.
         facts: what the rules see in that request: (label, value) pairs.
         proven: False when the bounded search only failed to find a request.
+        example: the request as a worked example (``name``, ``now``, ``outcome`` and
+            ``rule`` as the engine decides it, ``request``), ready for an area file's
+            ``examples:``; None when no request shows the finding.
+        says: the customer's words in that request that the finding is about ("" when
+            none are).
     """
 
     code: str
@@ -58,6 +79,8 @@ class Finding:
     request: Mapping[str, Any] | None = None
     facts: tuple[tuple[str, str], ...] = ()
     proven: bool = True
+    example: Mapping[str, Any] | None = None
+    says: str = ""
 
     def __str__(self) -> str:
         rule = f"[{self.rule_id}] " if self.rule_id else ""
@@ -66,8 +89,13 @@ class Finding:
             lines.append(f"    hint: {self.hint}")
         if self.facts:
             lines.append("    facts: " + "; ".join(f"{k}: {v}" for k, v in self.facts))
-        if self.request is not None:
-            lines.append("    request: " + json.dumps(self.request, separators=(", ", ": ")))
+        if self.says:
+            lines.append("    says: " + json.dumps(self.says, ensure_ascii=False))
+        if self.example is not None:
+            lines.append("    example, for an area file's examples:")
+            lines.extend("    " + line for line in example_yaml(self.example))
+        elif self.request is not None:
+            lines.append("    request: " + _flow(self.request))
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -84,7 +112,25 @@ class Finding:
             "request": self.request,
             "facts": {k: v for k, v in self.facts},
             "proven": self.proven,
+            "example": dict(self.example) if self.example is not None else None,
+            "says": self.says or None,
         }
+
+
+def example_yaml(example: Mapping[str, Any]) -> list[str]:
+    """A worked example as the lines of one YAML ``examples:`` entry: its texts quoted
+    (JSON strings are YAML), the request as one JSON (YAML flow) mapping."""
+    lines = [f"- name: {json.dumps(str(example['name']), ensure_ascii=False)}"]
+    for key in ("now", "outcome", "rule"):
+        value = example.get(key)
+        if value:
+            lines.append(f"  {key}: {json.dumps(str(value), ensure_ascii=False)}")
+    lines.append(f"  request: {_flow(example['request'])}")
+    return lines
+
+
+def _flow(request: Mapping[str, Any]) -> str:
+    return json.dumps(request, separators=(", ", ": "), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,27 @@ class Searcher:
             rules.extend(verdict.blocking)
         if not rules:
             return self.relevant.get(target.kind, [])
-        return self.space.relevant(rules) or self.relevant.get(target.kind, [])
+        focus = self.space.relevant(rules) or self.relevant.get(target.kind, [])
+        if target.fact:  # and what the fact the target wants known reads
+            focus = [*focus, *(k for k in self._reads(target.fact) if k not in focus)]
+        return focus
+
+    def _reads(self, name: str) -> list[str]:
+        """The slots a fact reads, through the facts it names."""
+        facts = self.space.pack.facts
+        paths: set[str] = set()
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            fact = facts.get(todo.pop())
+            if fact is None or fact.name in seen:
+                continue
+            seen.add(fact.name)
+            for program in (fact.program, fact.default):
+                if program is not None:
+                    paths |= program.paths
+                    todo.extend(program.facts)
+        return self.space.slots_for(paths)
 
     def _pool(self, kind: str) -> list[tuple[dict[str, Any], Observed]]:
         """The requests of a kind tried so far: first the pack's worked examples (the
@@ -288,6 +308,8 @@ class Searcher:
         if target.what == "overlap":
             assert target.other is not None
             far += _apart(target.other.when, facts)[0]
+        elif target.what == "told" and facts.get(target.fact) is None:
+            far += 1.0
         return far
 
     def _decides(self, kind: str, rule: Rule, seen: Observed) -> float:

@@ -54,7 +54,22 @@ def choice_of(space: Space, request: Mapping[str, Any]) -> dict[str, Any] | None
             if value is None:
                 return None
             out[key] = value
+    _distinct_skus(space, out)
     return out
+
+
+def _distinct_skus(space: Space, out: dict[str, Any]) -> None:
+    """Give each line its own sku: skus the pack does not test all read back as the one
+    plain identifier, and an order whose lines share a sku is refused."""
+    taken: set[Any] = set()
+    for index in range(ITEMS):
+        key = f"{space.item_location(index)}.sku"
+        slot = space.slots.get(key)
+        if slot is None or (index > 0 and out.get(space.item_location(index)) is not True):
+            continue
+        if out.get(key) in taken:
+            out[key] = next((v for v in reversed(slot.domain) if v not in taken), out[key])
+        taken.add(out.get(key))
 
 
 def _find(request: Mapping[str, Any], lines: list[Mapping[str, Any]], key: str) -> Any:

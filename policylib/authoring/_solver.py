@@ -6,6 +6,11 @@ no request at all meets the target; the rules the proof needed (an unsat core) s
 Requests are asked with the model made exact (no unmodelled order lines) and preferring
 requests that say everything the kind's rules test; each proposed request is checked by
 the engine, and one the engine disagrees with is ruled out before the next is asked for.
+
+An offer's change is the formula of "granted" (some granting rule decides, or a granting
+default) with the changed slots put in as constants (``z3.substitute``): the kind, a
+value a request path is set to, or every line selected. A change to anything else is not
+modelled, and no proof about it is attempted.
 """
 
 from __future__ import annotations
@@ -19,10 +24,10 @@ from typing import Any
 import z3  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 from policylib.authoring._encode import Encoder
-from policylib.authoring._space import MISSING, Choice, Slot, Space
+from policylib.authoring._space import ITEMS, MISSING, Choice, Slot, Space
 from policylib.authoring._targets import Avoid, Span, Target, Tri, tests_of
 from policylib.authoring._terms import Z3, minute_of
-from policylib.lang.nodes import All, Compare, Outcome, Pack, Rule
+from policylib.lang.nodes import GRANTING, All, Compare, Outcome, Pack, Rule
 from policylib.request.scalars import END_OF_DAY
 
 __all__ = ["OPEN", "Proof", "Prover"]
@@ -136,11 +141,70 @@ class Prover:
         elif target.what == "default":
             default = self.pack.default_outcome
             parts.extend(self._passes(r, default) for r in self.order.get(target.kind, ()))
-        else:
+        elif target.what == "overlap":
             assert target.rule is not None and target.other is not None
             parts.append(self._decides(target.kind, target.rule))
             parts.append(self.encoder.condition(target.other.when)[0])
+        else:
+            assert target.rule is not None
+            parts.append(self._decides(target.kind, target.rule))
+            if target.what == "told":
+                parts.append(self.encoder.fact(target.fact).known)
+            else:
+                granted = self.granted_after(target.kind, target.change)
+                if granted is not None:  # a change not modelled: any request it decides
+                    parts.append(granted)
         return self.z.And(parts)
+
+    def granted_after(self, kind: str, change: Sequence[tuple[str, object]]) -> Any | None:
+        """That the request, with the change made, is granted (line 0, or the whole
+        request, decided by a granting rule or a granting default); None when the change
+        touches something the formulas do not model."""
+        pairs: list[tuple[Any, Any]] = []
+        decided = kind
+        for path, value in change:
+            if path == "kind":
+                if not isinstance(value, str) or value not in self.order:
+                    return None
+                decided = value
+                pairs.append((self.encoder.kind, self.z.StringVal(value)))
+            elif path == "items" and value is None:
+                pairs.extend(
+                    (self.encoder.vars[f"items[{i}]"][1], self.z.BoolVal(True))
+                    for i in range(1, ITEMS)
+                )
+            else:
+                found = self._set(path, value)
+                if found is None:
+                    return None
+                pairs.extend(found)
+        ranked = self.order.get(decided, ())
+        granting = [self._decides(decided, r) for r in ranked if r.outcome in GRANTING]
+        if self.pack.default_outcome in GRANTING:
+            default = self.pack.default_outcome
+            granting.append(self.z.And([self._passes(r, default) for r in ranked]))
+        formula = self.z.Or(granting) if granting else self.z.BoolVal(False)
+        return z3.substitute(formula, *pairs) if pairs else formula
+
+    def _set(self, path: str, value: object) -> list[tuple[Any, Any]] | None:
+        """The substitutions that set one value slot (None: not a slot, or a value it
+        cannot take)."""
+        slot = self.space.slots.get(path)
+        if slot is None or slot.kind != "value":
+            return None
+        known, var = self.encoder.vars[path]
+        if value is None:
+            return [(known, self.z.BoolVal(False))] if slot.optional else None
+        if slot.domain and value not in slot.domain:
+            return None
+        try:
+            constant = self._z3(slot, value)
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            return None
+        out = [(var, constant)]
+        if slot.optional:  # a required field's "known" is a constant, not a variable
+            out.append((known, self.z.BoolVal(True)))
+        return out
 
     def _decides(self, kind: str, rule: Rule) -> Any:
         holds = self.encoder.condition(rule.when)[0]
@@ -168,6 +232,8 @@ class Prover:
         if target.what == "holds":
             assert target.rule is not None
             return self._prove_holds(target.kind, target.rule)
+        if target.what == "offer" and self.granted_after(target.kind, target.change) is None:
+            return None  # the change is not modelled: nothing to prove
         solver = self._solver()
         solver.add(self.formula(target))
         return Proof() if self._check(solver) == z3.unsat else None
@@ -208,10 +274,14 @@ class Prover:
         ones where every rule of the kind is known and none in a region of ``avoid``;
         each next one differs from the last in a slot the kind's facts read. Among
         those, the plainest request wins: optional fields left out, words the pack
-        does not test, recent dates, everyday prices."""
+        does not test, recent dates, everyday prices (not for ``offer`` and ``told``
+        targets: any witness will do)."""
         ranked = self.order.get(target.kind, ())
         relevant = self.space.relevant(ranked)
-        solver = self._optimizer()
+        # a witness that an offer is made or a fact known is checked, never shown: any
+        # request will do, and preferring plain ones can cost the optimizer its time
+        witness = target.what in ("offer", "told")
+        solver = self._solver() if witness else self._optimizer()
         solver.add(self.z.Not(self.encoder.extra), self.formula(target))
         tests = tests_of(ranked)
         for seen in avoid:
@@ -222,7 +292,7 @@ class Prover:
             else:
                 solver.add(self.z.Not(self.z.And([self._is(n, v) for n, v in seen.items()])))
         everything = [self.z.Or(*self.encoder.condition(r.when)) for r in ranked]
-        tiers = [self.z.And(everything)] if everything else []
+        tiers = [self.z.And(everything)] if everything and not witness else []
         while True:
             result = self._check(solver, *tiers) if tiers else self._check(solver)
             if result != z3.sat:

@@ -1,5 +1,6 @@
-"""``policylib lint``: rules that never decide, requests no rule decides, and rules of one
-priority that overlap, each proven (with z3) or shown by a request the engine decides.
+"""``policylib lint``: rules that never decide, requests no rule decides, rules that answer
+one request differently, offers never made, words that say "not known", and facts and
+settings nothing reads, each proven (with z3) or shown by a request the engine decides.
 
 ::
 
@@ -7,10 +8,11 @@ priority that overlap, each proven (with z3) or shown by a request the engine de
                    [--now ISO]
 
 Text output is one block per finding (``file:line:col: error|warning: [RULE] what
-(code)``, a hint, the facts that matter and the request that shows it, ready for
-``policylib explain``), then one summary line. Exit 0 when there is no error (warnings
-may remain), 1 when there is one, 2 when the pack cannot be loaded or an option is wrong
-(``--solver z3`` without z3 installed).
+(code)``, a hint, the facts that matter, the customer's words it is about, and the request
+that shows it as a worked example to paste into an area file's ``examples:``), then one
+summary line; JSON has the same, the example as a mapping. Exit 0 when there is no error
+(warnings may remain), 1 when there is one, 2 when the pack cannot be loaded or an option
+is wrong (``--solver z3`` without z3 installed).
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def lint(
     now: datetime | None,
 ) -> None:
     """Look for rules that never decide, requests no rule decides (the default answers
-    them) and same-priority rules that overlap, each shown by a concrete request.
+    them), rules that answer one request differently, offers never made, texts naming
+    unknown facts, and facts and settings nothing reads, each shown by a concrete request.
 
     Exits 0 when there are no errors, 1 when there is one.
     """
