@@ -434,18 +434,7 @@ class Prover:
         """What the formulas say these facts are for one choice of slot values: a value,
         None (unknown), or ``OPEN`` where the formula leaves it free (not modelled).
         For tests: the formulas must agree with the engine wherever they say."""
-        pairs = [(self.encoder.kind, self.z.StringVal(kind))]
-        for key, slot in self.space.slots.items():
-            known, value = self.encoder.vars[key]
-            given = choice.get(key, MISSING)
-            if slot.kind != "value":
-                pairs.append((value, self.z.BoolVal(given is True)))
-                continue
-            if slot.optional:
-                pairs.append((known, self.z.BoolVal(given is not MISSING)))
-            if given is not MISSING:
-                pairs.append((value, self._z3(slot, given)))
-        pairs.append((self.encoder.extra, self.z.BoolVal(False)))
+        pairs = self._substitution(kind, choice)
         out: dict[str, Any] = {}
         for name in names:
             sym = self.encoder.fact(name)
@@ -462,6 +451,12 @@ class Prover:
 
     def valid_for(self, kind: str, choice: Choice) -> bool | None:
         """Whether the formulas take a choice for a valid request (None: they cannot say)."""
+        pairs = self._substitution(kind, choice)
+        verdict = z3.simplify(z3.substitute(self.z.And(self.encoder.valid), *pairs))
+        return True if z3.is_true(verdict) else False if z3.is_false(verdict) else None
+
+    def _substitution(self, kind: str, choice: Choice) -> list[tuple[Any, Any]]:
+        """The slot variables bound to one choice of values, for ``z3.substitute``."""
         pairs = [(self.encoder.kind, self.z.StringVal(kind))]
         for key, slot in self.space.slots.items():
             known, value = self.encoder.vars[key]
@@ -474,8 +469,7 @@ class Prover:
             if given is not MISSING:
                 pairs.append((value, self._z3(slot, given)))
         pairs.append((self.encoder.extra, self.z.BoolVal(False)))
-        verdict = z3.simplify(z3.substitute(self.z.And(self.encoder.valid), *pairs))
-        return True if z3.is_true(verdict) else False if z3.is_false(verdict) else None
+        return pairs
 
     def _z3(self, slot: Slot, value: Any) -> Any:
         kind = slot.type.name
