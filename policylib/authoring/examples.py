@@ -33,7 +33,14 @@ from policylib.lang.nodes import Example, Outcome
 from policylib.output.decision import Decision, RuleTrace
 from policylib.policy import Policy
 
-__all__ = ["ExampleResult", "deciding_rule", "matches", "run_example", "run_examples"]
+__all__ = [
+    "ExampleResult",
+    "deciding_rule",
+    "matches",
+    "pinned",
+    "run_example",
+    "run_examples",
+]
 
 
 @dataclass(frozen=True)
@@ -109,17 +116,25 @@ def run_examples(policy: Policy, select: str | None = None) -> list[ExampleResul
     ]
 
 
-def run_example(policy: Policy, example: Example) -> ExampleResult:
-    """Decide one example's request at its clock and compare it with what it states."""
+def pinned(example: Example) -> tuple[dict[str, object], datetime | None]:
+    """The request an example decides and the clock to decide it at: its ``now`` wins over
+    the request's own ``requested_at``. Raises ValueError for a ``now`` that is not a
+    date-time (the loader refuses one; an example built in code may have it)."""
     request, now = example.request, None
     if example.now:
-        try:
-            now = datetime.fromisoformat(example.now.replace("Z", "+00:00"))
-        except ValueError:  # the loader refuses it; an example built in code may not
-            said = f"now `{example.now}` is not a date-time like 2026-11-20T15:00:00-05:00"
-            return ExampleResult(example, None, (f"now: {said}",), error=said)
-        if "requested_at" in request:  # the pinned clock wins over the request's own
+        now = datetime.fromisoformat(example.now.replace("Z", "+00:00"))
+        if "requested_at" in request:
             request = {**request, "requested_at": example.now}
+    return request, now
+
+
+def run_example(policy: Policy, example: Example) -> ExampleResult:
+    """Decide one example's request at its clock and compare it with what it states."""
+    try:
+        request, now = pinned(example)
+    except ValueError:
+        said = f"now `{example.now}` is not a date-time like 2026-11-20T15:00:00-05:00"
+        return ExampleResult(example, None, (f"now: {said}",), error=said)
     try:
         decision = policy.evaluate(request, now=now)
     except RequestError as exc:

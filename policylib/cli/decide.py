@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
+from policylib.authoring.examples import pinned
 from policylib.cli.common import (
     Audience,
     audience_option,
@@ -29,6 +30,7 @@ from policylib.cli.common import (
     write_output,
 )
 from policylib.errors import PolicyError
+from policylib.lang.nodes import Example
 from policylib.output.decision import Format
 from policylib.policy import Policy
 
@@ -174,7 +176,7 @@ def demo(rules: str | None, audience: str, now: datetime) -> None:
                 f"no example requests in {where}: looked for *.json in {_shown(folder)} "
                 "and for worked examples (examples:) in its area files"
             )
-        cases = [(e.name, _constant(e.request), _clock(e.now)) for e in examples]
+        cases = [(e.name, *_worked(e)) for e in examples]
         source = (
             f"{plural(len(examples), 'worked example')} of {where} (no *.json requests in "
             f"{_shown(folder)})"
@@ -207,8 +209,10 @@ def demo(rules: str | None, audience: str, now: datetime) -> None:
         fail(f"{plural(failed, 'example request')} could not be decided (see above)")
 
 
-def _constant(request: dict[str, object]) -> Callable[[], dict[str, object]]:
-    return lambda: request
+def _worked(example: Example) -> tuple[Callable[[], dict[str, object]], datetime | None]:
+    """A worked example's request and clock, as ``policylib test`` decides it."""
+    request, now = pinned(example)  # the loader has checked the clock's form
+    return lambda: request, now
 
 
 def _clock(now: str) -> datetime | None:
