@@ -52,6 +52,7 @@ ORDER: dict[str, Any] = {  # what your order system knows about the customer's o
             "condition": None,
             "final_sale": False,
             "price_adjusted": None,
+            "plural_name": None,
         }
     ],
     "delivery": None,

@@ -584,7 +584,9 @@ def test_partial_offers_take_their_partly_kind_and_rank_no_better_than_partial_r
     # a refund granted in part is a partial refund; every partial offer ranks as one, so
     # they stay in the axis's order: a replacement (rank 1) does not jump ahead
     assert _kinds(found) == ["partial_refund", "replacement", "repair", "store_credit"]
-    assert found[0].text.startswith("You can choose a refund instead. Since the round wall mirror")
+    assert found[0].text.startswith(
+        "You can choose a refund instead. Since you've opened the round wall mirror"
+    )
     assert_honest(policy.policy, data, decision)
 
 

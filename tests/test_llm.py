@@ -577,7 +577,7 @@ def test_a_question_says_where_its_answer_goes() -> None:
     result = policy.call_tool((ROOT / "rules/examples/hygiene_unknown_condition.json").read_text())
     assert result["outcome"] == "needs_info" and result["offers"] == []
     assert result["question"] == {
-        "text": "Has the soft-close toilet seat been taken out of its sealed packaging?",
+        "text": "Have you taken the soft-close toilet seat out of its sealed packaging?",
         "field": "order.items[].condition",
         "item": "BTH-SEAT-01",
         "answers": ["unopened", "opened", "used", "damaged"],
@@ -741,7 +741,7 @@ def _run(script: str) -> str:
 def test_the_chatbot_example_runs() -> None:
     out = _run("chatbot.py")
     assert "Tool 'check_store_policy':" in out
-    assert "Bot (needs_info): Has the rain shower head been taken out" in out
+    assert "Bot (needs_info): Have you taken the rain shower head out" in out
     assert '"outcome": "needs_info"' in out and '"field": "order.items[].condition"' in out
     assert '"outcome": "invalid_request"' in out and "received 'refund_please'" in out
     assert "(refused: the answer must be one of: unopened, opened, used, damaged)" in out
@@ -753,7 +753,7 @@ def test_the_tool_calling_loop_example_runs() -> None:
     out = _run("tool_calling_loop.py")
     assert out.count("[tool check_store_policy -> needs_info]") == 1
     assert out.count("[tool check_store_policy -> granted]") == 1
-    assert "Assistant: Has the soft-close toilet seat been taken out" in out
+    assert "Assistant: Have you taken the soft-close toilet seat out" in out
     assert "refund of $89.00" in out
 
 

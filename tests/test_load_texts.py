@@ -10,7 +10,7 @@ import pytest
 from policylib.lang.phrases import PHRASES, phrase_ids
 from policylib.load import load_pack
 from tests import ROOT
-from tests.test_loader import area, only, problems_of, rule, sole, write_pack
+from tests.test_loader import area, only, problems_of, rule, sole, where, write_pack
 
 MINI_KINDS = ("return", "exchange", "cancel")
 """The request kinds of the mini pack's vocabulary."""
@@ -79,14 +79,17 @@ def test_a_message_is_defined_once_across_ftl_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("ftl", "message"),
     [
-        ("-brand = Hearth\n", "terms (-brand) are not supported in pack messages"),
         (
             "granted = Yes.\n    .title = Good\n",
             "message 'granted' has attributes (.title); they are not supported",
         ),
+        (
+            "-brand = Hearth\n    .short = H\n",
+            "term '-brand' has attributes (.short); they are not supported",
+        ),
     ],
 )
-def test_terms_and_attributes_are_refused_in_pack_messages(
+def test_attributes_are_refused_in_pack_messages_and_terms(
     tmp_path: Path, ftl: str, message: str
 ) -> None:
     problem = sole(write_pack(tmp_path / "pack", messages_ftl=ftl))
@@ -97,9 +100,147 @@ def test_terms_and_attributes_are_refused_in_pack_messages(
     )
 
 
-def test_a_select_expression_in_a_text_is_named_for_what_it_is(tmp_path: Path) -> None:
+SELECT_FTL = """\
+denied =
+    You had { $days_since_delivery ->
+        [one] a day
+       *[other] { $days_since_delivery }
+    }, and { $item_opened ->
+        [true] it is opened
+       *[false] it is sealed
+    }.
+"""
+
+
+def test_a_selector_on_facts_loads_and_names_its_variables(tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path / "pack", messages_ftl=SELECT_FTL))
+    assert pack.messages["denied"].variables == ("days_since_delivery", "item_opened")
+
+
+def test_a_selector_in_a_yaml_text_loads_from_a_block_scalar(tmp_path: Path) -> None:
+    text = (
+        "|-\n    You have { $days_since_delivery ->\n        [one] a day\n"
+        "       *[other] days\n    } left."
+    )
+    pack = load_pack(write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=text))))
+    (found,) = [r for r in pack.rules if r.id == "MOR-A-001"]
+    assert found.text is not None
+    assert found.text.variables == ("days_since_delivery",)
+
+
+def test_a_selector_without_a_default_variant_is_located_with_a_hint(tmp_path: Path) -> None:
+    ftl = "denied =\n    You had { $days_since_delivery ->\n        [one] a day\n    }.\n"
+    problem = sole(write_pack(tmp_path / "pack", messages_ftl=ftl))
+    assert problem.code == "template-syntax"
+    assert "a selector needs a default variant, marked with *" in problem.message
+    assert problem.where == "messages.ftl:4:5"  # where the variants end, none marked *
+    assert "*[other]" in problem.hint
+
+
+def test_a_one_line_selector_in_a_text_is_named_for_what_it_is(tmp_path: Path) -> None:
     text = '"You have { $days_since_delivery -> [one] a day *[other] days } left."'
     root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=text)))
     problem = sole(root)
     assert problem.code == "template-syntax"
-    assert "select expressions ({ $x -> ... }) are not allowed" in problem.message
+    assert "each variant of a selector goes on a line of its own" in problem.message
+    assert problem.where == where(root, "more.yaml", "[one]")  # the variant that must move
+    assert "|-" in problem.hint
+
+
+@pytest.mark.parametrize(
+    ("placeable", "needle", "message", "hint"),
+    [
+        (
+            "{ $unknown_fact ->\n        [one] a\n       *[other] b\n    }",
+            "$unknown_fact",
+            "names { $unknown_fact }, which is not a declared fact",
+            "facts.yaml",
+        ),
+        (
+            "{ NUMBER($item_name) }",
+            "$item_name",
+            "NUMBER() needs a number fact, and $item_name is a text fact",
+            "integer or money",
+        ),
+        (
+            "{ DATETIME($days_since_delivery) }",
+            "$days_since_delivery",
+            "DATETIME() needs a date fact, and $days_since_delivery is a integer fact",
+            "date or datetime",
+        ),
+        (
+            "{ UPPER($item_name) }",
+            "UPPER(",
+            "unknown function UPPER()",
+            "the functions allowed are NUMBER() and DATETIME()",
+        ),
+        (
+            "{ NUMBER($item_price, decimals: 2) }",
+            "decimals",
+            "NUMBER() has no option 'decimals'",
+            "maximumFractionDigits",
+        ),
+        (
+            "{ $days_since_delivery ->\n        [single] a day\n       *[other] days\n    }",
+            "[single]",
+            "[single] never matches a number",
+            "plural category (zero, one, two, few, many, other)",
+        ),
+        (
+            "{ NUMBER($customer_name) }",
+            "$customer_name",
+            "NUMBER() needs a number fact, and $customer_name is words the renderer fills in",
+            "without NUMBER()",
+        ),
+    ],
+)
+def test_selectors_and_functions_are_checked_at_load(
+    tmp_path: Path, placeable: str, needle: str, message: str, hint: str
+) -> None:
+    ftl = f"greeting =\n    Hi {placeable}.\n"
+    root = write_pack(tmp_path / "pack", messages_ftl=ftl)
+    problem = sole(root)
+    offset = ftl.index(needle)
+    line = ftl.count("\n", 0, offset) + 1
+    column = offset - (ftl.rfind("\n", 0, offset) + 1) + 1
+    assert problem.where == f"messages.ftl:{line}:{column}"
+    assert message in problem.message
+    assert hint in problem.hint
+
+
+def test_number_and_datetime_on_facts_of_their_type_load(tmp_path: Path) -> None:
+    ftl = (
+        "denied = { NUMBER($item_price, minimumFractionDigits: 2) } by "
+        '{ DATETIME($new_date, dateStyle: "long") }.\n'
+    )
+    pack = load_pack(write_pack(tmp_path / "pack", messages_ftl=ftl))
+    assert pack.messages["denied"].variables == ("item_price", "new_date")
+
+
+def test_a_term_defined_in_an_ftl_file_may_be_named_by_any_text(tmp_path: Path) -> None:
+    root = write_pack(
+        tmp_path / "pack",
+        messages_ftl="-brand = Hearth & Home\ndenied = { -brand } can't do this.\n",
+        more=area(rule("MOR-A-001", text='"{ -brand } says no."')),
+    )
+    pack = load_pack(root)
+    assert pack.messages["-brand"].source == "Hearth & Home"
+
+
+def test_a_term_no_ftl_file_defines_is_located_with_a_suggestion(tmp_path: Path) -> None:
+    root = write_pack(
+        tmp_path / "pack",
+        messages_ftl="-brand = Hearth & Home\n",
+        more=area(rule("MOR-A-001", text='"{ -brnd } says no."')),
+    )
+    problem = sole(root)
+    assert problem.code == "unknown-term"
+    assert problem.message == ("text names the term -brnd, which no .ftl file of the pack defines")
+    assert problem.where == where(root, "more.yaml", "-brnd")
+    assert problem.hint == "did you mean 'brand'?"
+
+
+def test_a_term_cannot_name_a_fact(tmp_path: Path) -> None:
+    problem = sole(write_pack(tmp_path / "pack", messages_ftl="-brand = { $item_name }\n"))
+    assert (problem.code, problem.where) == ("template-not-allowed", "messages.ftl:1:12")
+    assert problem.message == "term '-brand' names { $item_name }, but a term holds fixed words"

@@ -654,9 +654,9 @@ CASES = [
     ),
     Case(
         "template-not-allowed",
-        _more(rule("MOR-A-001", text='"Sorry { NUMBER($item_price) }."')),
+        _more(rule("MOR-A-001", text='"Sorry { UPPER($item_name) }."')),
         "more.yaml",
-        "NUMBER(",
+        "UPPER(",
         "MOR-A-001",
     ),
     Case(
@@ -933,9 +933,11 @@ def test_in_needs_a_non_empty_list(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ['"{ -brand }"', '"{ other-message }"', '"{ $reason ->\\n *[other] x\\n}"', '"{ \\"x\\" }"'],
+    ['"{ -brand(case: \\"x\\") }"', '"{ other-message }"', '"{ UPPER($reason) }"', '"{ \\"x\\" }"'],
 )
-def test_only_variable_placeholders_are_allowed(tmp_path: Path, pattern: str) -> None:
+def test_only_placeholders_selectors_functions_and_terms_are_allowed(
+    tmp_path: Path, pattern: str
+) -> None:
     root = write_pack(tmp_path / "pack", more=area(rule("MOR-A-001", text=pattern)))
     only(problems_of(root), "template-not-allowed")
 

@@ -363,7 +363,7 @@ def test_a_customer_fact_is_asked_with_the_item_and_its_answers(
     conditions = bundled_pack.vocabulary.objects["Item"].fields["condition"].type.values
     assert question.model_dump() == {
         "fact": "item_opened",
-        "text": "Has the Comfort toilet seat been taken out of its sealed packaging?",
+        "text": "Have you taken the Comfort toilet seat out of its sealed packaging?",
         "field": "order.items[].condition",
         "item": "TS-100",
         "answers": list(conditions),

@@ -48,7 +48,7 @@ from policylib.load.reader import Doc, Entries
 from policylib.load.rules import AreaReader
 from policylib.load.store import PolicyFile
 from policylib.load.strict_yaml import Node
-from policylib.load.texts import read_messages, read_pattern
+from policylib.load.texts import Terms, read_messages, read_pattern
 from policylib.load.vocabulary import read_vocabulary
 from policylib.request.build import build_models, expression_roots, object_types
 from policylib.request.parse import translate_error
@@ -110,6 +110,8 @@ class _Loader:
         self.problems = problems
         self.files = Files(problems)
         self.functions = functions
+        self._fact_kinds: dict[str, str] | None = None  # fact -> declared type, once read
+        self._terms = Terms()
 
     # ---------------------------------------------------------------- the files
 
@@ -225,6 +227,8 @@ class _Loader:
             facts_file = FactsFile(facts_entries[0], facts_entries[1], frozenset(roots))
         fact_names = facts_file.names if facts_file is not None else frozenset()
         known_facts = fact_names if facts_file is not None and facts_file.readable else None
+        if facts_file is not None and known_facts is not None:
+            self._fact_kinds = {name: facts_file.declared_type(name) for name in fact_names}
         if facts_file is not None and vocabulary is not None and paths is not None:
             facts = facts_file.read(
                 scope,
@@ -308,7 +312,18 @@ class _Loader:
             text = self.files.read_text(self.root / name, name)
             if text is not None:
                 doc = Doc(name, self.problems)
-                read_messages(text, name, messages, locs, known_facts, doc.problem, known_ids)
+                read_messages(
+                    text,
+                    name,
+                    messages,
+                    locs,
+                    known_facts,
+                    doc.problem,
+                    known_ids,
+                    types=self._fact_kinds,
+                    terms=self._terms,
+                )
+        self._terms.check()  # the texts read before the .ftl files name terms too
         # 7. across files
         for example, spots, doc in examples:
             check_example(
@@ -354,7 +369,17 @@ class _Loader:
                 return None
             allowed = None if facts is None else facts | extra
             lines = self.problems.lines.get(doc.name, [])
-            return read_pattern(source, node, doc.loc(node), what, allowed, lines, doc.problem)
+            return read_pattern(
+                source,
+                node,
+                doc.loc(node),
+                what,
+                allowed,
+                lines,
+                doc.problem,
+                types=self._fact_kinds,
+                terms=self._terms,
+            )
 
         return read
 

@@ -3,6 +3,10 @@
 * Fluent compilation, shared by the phrasebook and the pack's texts (``render.texts``):
   every pattern is compiled once, and the simple ones (text and ``{ $x }`` only) are
   filled by a join.
+* ``Shown``: a value as people read it that remembers the value itself, so that a
+  selector picks a variant by the value (a number by its plural category in the locale)
+  and ``NUMBER()`` / ``DATETIME()`` format the value with Fluent's options, while a plain
+  ``{ $x }`` shows the renderer's words ("45 days", "$49.99").
 * ``Phrasebook``: the connecting words of one pack in one locale, the library's defaults
   (``render/locales/<language>.ftl``) under the pack's own ``*.ftl`` messages, compiled
   once when the policy is built.
@@ -17,9 +21,20 @@ import importlib.resources
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from babel import Locale
 from fluent.runtime import FluentBundle, FluentResource, resolver
+from fluent.runtime.types import (
+    FluentDate,
+    FluentDateTime,
+    FluentFloat,
+    FluentInt,
+    fluent_date,
+    fluent_number,
+)
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
@@ -29,6 +44,7 @@ __all__ = [
     "UNKNOWN",
     "Compiled",
     "Phrasebook",
+    "Shown",
     "cap",
     "compile_all",
     "fill_compiled",
@@ -58,8 +74,129 @@ class Compiled:
     variables: tuple[str, ...]
 
 
+class Shown(str):
+    """A value as people read it (the string), remembering the value it was made from.
+
+    A plain ``{ $x }`` shows the string. A selector (``{ $x -> [one] ... *[other] ... }``)
+    chooses by the value: a number by its CLDR plural category in the pack's locale (or an
+    exact ``[0]`` key), an enum by one of its values (``[value]``), a yes/no fact by
+    ``[true]`` / ``[false]``. ``NUMBER($x)`` and ``DATETIME($x)`` format the value itself,
+    with Fluent's options. Only the renderer makes these; what a customer typed stays a
+    plain string.
+    """
+
+    value: object
+
+    def __new__(cls, text: str, value: object) -> Shown:
+        shown = super().__new__(cls, text)
+        shown.value = value
+        return shown
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Shown, (str(self), self.value))
+
+
+class _Selectable(str):
+    """A shown string that a selector also matches by the value's own key."""
+
+    key: str
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other) is True or (isinstance(other, str) and other == self.key)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+class _ShownInt(FluentInt):
+    text: str
+
+    def format(self, locale: Locale) -> str:
+        return self.text
+
+
+class _ShownFloat(FluentFloat):
+    text: str
+
+    def format(self, locale: Locale) -> str:
+        return self.text
+
+
+class _ShownDate(FluentDate):
+    text: str
+
+    def format(self, locale: Locale) -> str:
+        return self.text
+
+
+class _ShownDateTime(FluentDateTime):
+    text: str
+
+    def format(self, locale: Locale) -> str:
+        return self.text
+
+
+def _fluent_arg(value: str) -> Any:
+    """What Fluent gets for one argument: a number or date that shows the renderer's words
+    but selects and formats by its value, a string that selects by an enum's value, or
+    the string itself."""
+    if not isinstance(value, Shown):
+        return value
+    raw = value.value
+    text = str(value)
+    shown: Any
+    if isinstance(raw, bool):
+        selectable = _Selectable(text)
+        selectable.key = "true" if raw else "false"
+        return selectable
+    if isinstance(raw, int) or (isinstance(raw, Decimal) and raw == raw.to_integral_value()):
+        shown = _ShownInt(int(raw))
+    elif isinstance(raw, Decimal | float):
+        # a float only to find the plural category; the words shown are the renderer's
+        shown = _ShownFloat(float(raw))
+    elif isinstance(raw, datetime):
+        shown = _ShownDateTime.from_date_time(raw)
+    elif isinstance(raw, date):
+        shown = _ShownDate.from_date(raw)
+    elif isinstance(raw, str):
+        selectable = _Selectable(text)
+        selectable.key = raw
+        return selectable
+    else:
+        return text
+    shown.text = text
+    return shown
+
+
+def _number(value: Any, **options: Any) -> Any:
+    """Fluent's ``NUMBER()`` on the value itself, not on the renderer's words."""
+    if isinstance(value, _ShownInt):
+        return fluent_number(int(value), **options)
+    if isinstance(value, _ShownFloat):
+        return fluent_number(Decimal(str(float(value))), **options)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return fluent_number(value, **options)
+    return value if isinstance(value, str) else UNKNOWN  # an unknown fact reads "not known"
+
+
+def _datetime(value: Any, **options: Any) -> Any:
+    """Fluent's ``DATETIME()`` on the date itself, not on the renderer's words."""
+    if isinstance(value, datetime):
+        plain: date = datetime.combine(value.date(), value.timetz())
+        return fluent_date(plain, **options)
+    if isinstance(value, date):
+        return fluent_date(date(value.year, value.month, value.day), **options)
+    return value if isinstance(value, str) else UNKNOWN
+
+
+FUNCTIONS: Mapping[str, Any] = {"NUMBER": _number, "DATETIME": _datetime}
+"""The Fluent functions a pack's texts may call."""
+
+
 def new_bundle(locale: str) -> FluentBundle:
-    return FluentBundle([locale.replace("_", "-")], use_isolating=False)
+    return FluentBundle([locale.replace("_", "-")], functions=dict(FUNCTIONS), use_isolating=False)
 
 
 def _ftl_entry(message_id: str, source: str) -> str:
@@ -152,6 +289,9 @@ def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, C
     """
     out: dict[str, Compiled] = {}
     for message_id, source in entries.items():
+        if message_id.startswith("-"):  # a term: only referenced by the other patterns
+            bundle.add_resource(FluentResource(_ftl_entry(message_id, source)))
+            continue
         if not source.strip():
             out[message_id] = Compiled((), None, ())
             continue
@@ -178,7 +318,8 @@ def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, C
 
 
 def fill_compiled(bundle: FluentBundle, compiled: Compiled, args: Mapping[str, str]) -> str:
-    """A compiled pattern filled with finished strings, whitespace collapsed and capped."""
+    """A compiled pattern filled with finished strings, whitespace collapsed and capped;
+    a selector or function reads the value a ``Shown`` string remembers."""
     if compiled.parts is not None:
         pieces: list[str] = []
         for is_var, name in compiled.parts:
@@ -188,10 +329,22 @@ def fill_compiled(bundle: FluentBundle, compiled: Compiled, args: Mapping[str, s
             pieces.append(name)
         text = "".join(pieces)
     else:
-        fluent_args = {name: _value(args.get(name)) for name in compiled.variables}
-        result, _errors = bundle.format_pattern(compiled.pattern, fluent_args)
+        fluent_args = {name: _fluent_arg(_value(args.get(name))) for name in compiled.variables}
+        result = _format(bundle, compiled.pattern, fluent_args)
         text = result if isinstance(result, str) else ""  # a FluentNone or a number
     return tidy(text)
+
+
+def _format(bundle: FluentBundle, pattern: Any, args: dict[str, Any]) -> Any:
+    """``FluentBundle.format_pattern`` without its conversion of arguments, which would
+    turn a shown number or date back into a bare one and lose the renderer's words."""
+    env = resolver.ResolverEnvironment(
+        context=bundle, current=resolver.CurrentEnvironment(args=args), errors=[]
+    )
+    try:
+        return pattern(env)
+    except ValueError:  # fluent's limit on parts; the loader keeps texts far below it
+        return ""
 
 
 def _value(value: str | None) -> str:

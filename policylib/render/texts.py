@@ -5,7 +5,10 @@ facts formatted for people to fill them with.
 bundle, formats facts for people (money ``$49.99``, dates ``Tuesday, December 1``, ``6
 days`` in the pack's own unit words), and fills the texts the ``Policy`` puts into a
 ``Decision``. Values reach the templates as finished strings, so what a customer typed is
-inserted literally and is never read as syntax.
+inserted literally and is never read as syntax. Each formatted fact is a ``Shown`` string
+that remembers its value: a selector chooses by the value (a number by its plural category
+in the pack's locale), and ``NUMBER()`` / ``DATETIME()`` format the value with Fluent's
+options, while ``{ $x }`` shows the words above.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from policylib.render.phrasebook import (
     MAX_VALUE,
     Compiled,
     Phrasebook,
+    Shown,
     cap,
     compile_all,
     fill_compiled,
     new_bundle,
-    tidy,
 )
 from policylib.render.values import (
     as_words,
@@ -153,7 +156,10 @@ class TextRenderer:
         babel_locale(self.locale)  # warm the cache
         self._bundle = new_bundle(self.locale)
         self._ids: dict[Message, str] = {}
-        entries: dict[str, str] = {}
+        # the pack's terms (-brand = ...) first: its texts may reference them
+        entries: dict[str, str] = {
+            name: message.source for name, message in pack.messages.items() if name[:1] == "-"
+        }
 
         def add(message: Message | None) -> None:
             if message is None or message in self._ids:
@@ -207,7 +213,7 @@ class TextRenderer:
                 if fmt is not None
                 else _guess(value, year, self.currency, self.locale)
             )
-            out[name] = text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE)
+            out[name] = Shown(text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE), value)
         return out
 
     def fill(self, message: Message, formatted: Mapping[str, str]) -> str:
@@ -253,9 +259,8 @@ class TextRenderer:
             compiled = self._late.get(message)
             if compiled is None:
                 bundle = new_bundle(self.locale)
-                compiled = compile_all(bundle, {"late": message.source})["late"]
-                if compiled.parts is None:
-                    compiled = Compiled(((False, tidy(message.source)),), None, ())
+                terms = {n: m.source for n, m in self.pack.messages.items() if n[:1] == "-"}
+                compiled = compile_all(bundle, {**terms, "late": message.source})["late"]
                 if len(self._late) < 1024:
                     self._late[message] = compiled
             return compiled
