@@ -53,7 +53,9 @@ def to_markdown(page: Page) -> str:
             lines.append(f"- {_md(entry.applies)}")
             lines.append(f"- **What happens:** {_md(_sentence(entry.result))}")
             if entry.offers:
-                lines.append(f"- **What we may be able to offer:** {_md(_offers(entry.offers))}")
+                lines.append(
+                    f"- **What we may be able to offer:** {_md(_offers(entry.offers, page.lang))}"
+                )
             if entry.examples:
                 lines.append("- **Examples:**")
                 lines += [f"  - {_md(example)}" for example in entry.examples]
@@ -123,7 +125,7 @@ def to_html(page: Page) -> str:
             out.append("<dl>")
             out.append(f"<dt>What happens</dt><dd>{_e(_sentence(entry.result))}</dd>")
             if entry.offers:
-                offers = _e(_offers(entry.offers))
+                offers = _e(_offers(entry.offers, page.lang))
                 out.append(f"<dt>What we may be able to offer</dt><dd>{offers}</dd>")
             if entry.examples:
                 items = "".join(f"<li>{_e(example)}</li>" for example in entry.examples)
@@ -148,6 +150,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _offers(offers: Iterable[str]) -> str:
+def _offers(offers: Iterable[str], lang: str) -> str:
+    """The offers as one sentence, listed as the page's language lists ("a, b, or c")."""
     words = list(offers)
-    return _sentence(join(words, "or")) if words else ""
+    return _sentence(join(words, "or", lang)) if words else ""

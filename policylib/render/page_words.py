@@ -36,6 +36,7 @@ from policylib.lang.nodes import (
     Value,
 )
 from policylib.render.texts import TextRenderer
+from policylib.render.values import join_words
 
 __all__ = ["Words", "join", "negated"]
 
@@ -81,7 +82,7 @@ class Words:
     def verdict(self, outcome: str, offers: Sequence[str], contact: str) -> str:
         """An example's outcome in a few words ("declined; we can offer ... instead")."""
         if outcome == "denied" and offers:
-            return f"declined; we can offer {join(offers, 'or')} instead"
+            return f"declined; we can offer {join(offers, 'or', self.renderer.locale)} instead"
         return {
             "granted": "accepted",
             "partial": "partly accepted",
@@ -110,7 +111,11 @@ class Words:
 
     def applies(self, rule: Rule) -> str:
         book = self.renderer.book
-        kinds = join([book.get(f"kind-{k}") or k.replace("_", " ") for k in rule.kinds], "and")
+        kinds = join(
+            [book.get(f"kind-{k}") or k.replace("_", " ") for k in rule.kinds],
+            "and",
+            self.renderer.locale,
+        )
         when = self.condition(_pushed_down(rule.when), top=True)
         if not when:
             return f"Applies to {kinds or 'requests'}."
@@ -130,7 +135,12 @@ class Words:
         if is_all:
             text = ", and ".join(parts) if top else " and ".join(parts)
         else:
-            text = f"either {join(parts, 'or')}" if len(parts) == 2 else join(parts, "or")
+            locale = self.renderer.locale
+            text = (
+                f"either {join(parts, 'or', locale)}"
+                if len(parts) == 2
+                else join(parts, "or", locale)
+            )
         return text if top else f"({text})"
 
     def _items(self, items: Sequence[Condition], *, merge: bool) -> list[str]:
@@ -225,7 +235,7 @@ class Words:
     def words(self, fact: str, value: Value) -> str:
         """A value (or, for "one of", values) as words: ``store credit or an exchange``."""
         if isinstance(value, tuple):
-            return join([self.words(fact, v) for v in value], "or")
+            return join([self.words(fact, v) for v in value], "or", self.renderer.locale)
         definition = self.pack.facts.get(fact)
         if isinstance(value, str) and definition is not None and definition.type.name == "enum":
             # enum values that name something we can offer read with their article
@@ -447,9 +457,8 @@ def _attach(before: str, phrase: str) -> str:
     return before[: found.start()] + f"{article} {noun}"
 
 
-def join(parts: Sequence[str], word: str) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
+def join(parts: Sequence[str], word: str, locale: str = "en_US") -> str:
+    """``a``, ``a or b``, ``a, b, or c``: the parts that say something, as the locale
+    lists them (Babel's ``format_list``); nothing for no parts."""
     items = [p for p in parts if p]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    return join_words(items, word, locale) if items else ""

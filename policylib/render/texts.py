@@ -56,7 +56,7 @@ def _formatter(
     if kind == "boolean":
         return lambda v, _y: "yes" if v else "no"
     if kind == "time":
-        return lambda v, _y: clock_words(v) if isinstance(v, time) else as_words(v)
+        return lambda v, _y: clock_words(v, locale) if isinstance(v, time) else as_words(v)
     if kind in ("date", "datetime"):
 
         def day(v: Any, year: int | None) -> str:
@@ -250,7 +250,7 @@ class TextRenderer:
     def value(self, value: Any, year: int | None = None) -> str:
         """One value with no fact of its own (a search's candidate), as people read it."""
         if isinstance(value, time):
-            return clock_words(value)
+            return clock_words(value, self.locale)
         return _guess(value, year, self.currency, self.locale)
 
     def _compile_late(self, message: Message) -> Compiled:

@@ -3,18 +3,26 @@
 Facts reach a template as finished strings, formatted here for the store's locale and
 currency and the fact's unit: ``$49.99``, ``Tuesday, December 1``, ``6 days``. A value
 a customer typed is inserted as it is, never parsed.
+
+Every value comes from CLDR through Babel in the locale it is given: money by
+``format_currency``, numbers by ``format_decimal``, percentages by the locale's percent
+pattern (``15%``, ``15 %``), days by the locale's pattern for the ``MMMMEEEEd`` skeleton
+(``jeudi 26 novembre``), lists by ``format_list`` (``a, b ou c``) and times by
+``format_time`` (``18:00``). One choice is the store's own: English times are written
+in its house style (``6 p.m.``, ``noon``), as ``_HOUSE_CLOCKS`` records per language.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from decimal import Decimal
 
 import babel
 import babel.dates
+import babel.lists
 import babel.numbers
 
 __all__ = [
@@ -38,7 +46,6 @@ def babel_locale(name: str) -> babel.Locale:
         return babel.Locale.parse("en_US")
 
 
-@functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=4096)
 def format_money(value: Decimal, currency: str, locale: str) -> str:
     """An amount as the locale writes it in that currency ("$49.99"). Cached: prices and
@@ -57,13 +64,15 @@ def format_day(value: date, locale: str, with_year: bool) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _day_pattern(locale: str, with_year: bool) -> str:
-    """The locale's pattern for a weekday, day and month (and year), with the weekday and
-    month written out in full, as CLDR's skeleton matching widens them."""
+    """The locale's pattern for the skeleton ``MMMMEEEEd`` (``yMMMMEEEEd``), with the
+    weekday and month written out in full as CLDR's skeleton matching asks. Babel's own
+    ``format_skeleton`` keeps the matched pattern's widths ("Thu, November 26" in en_US),
+    so the widening is done here; a locale with no such skeleton gets its full date."""
     found = babel_locale(locale)
     skeletons = found.datetime_skeletons
     key = babel.dates.match_skeleton("yMMMMEEEEd" if with_year else "MMMMEEEEd", skeletons)
     if key is None:
-        return "EEEE, MMMM d, y" if with_year else "EEEE, MMMM d"
+        return str(found.date_formats["full"].pattern)
     found_pattern = skeletons[key]
     pattern = str(getattr(found_pattern, "pattern", found_pattern))
     parts = pattern.split("'")  # odd parts are quoted literals: left as they are
@@ -79,40 +88,77 @@ def format_number(value: Decimal | int, locale: str) -> str:
     return str(babel.numbers.format_decimal(value, locale=babel_locale(locale)))
 
 
+_HUNDREDTH_OF_A_PERCENT = Decimal("0.0001")
+
+
 @functools.lru_cache(maxsize=1024)
 def format_percent(value: Decimal | int, locale: str) -> str:
+    """A percentage (``15`` is 15 percent) by the locale's own percent pattern, with up to
+    two decimals: "15%", "12.5%" (en), "15 %", "12,5 %" (fr, de)."""
+    share = (Decimal(value) / 100).quantize(_HUNDREDTH_OF_A_PERCENT)
+    share = share.normalize() if share else Decimal(0)
     return str(
-        babel.numbers.format_percent(
-            Decimal(value) / 100, format="#,##0.##%", locale=babel_locale(locale)
-        )
+        babel.numbers.format_percent(share, locale=babel_locale(locale), decimal_quantization=False)
     )
 
 
-def as_words(value: object) -> str:
-    """An enum value or any other value as plain words."""
+def as_words(value: object, locale: str = "en_US") -> str:
+    """An enum value or any other value as plain words; a set of them as the locale's
+    list ("a, b, and c")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
         return value.replace("_", " ")
     if isinstance(value, frozenset | set | tuple | list):
-        return join_words(sorted(as_words(v) for v in value))
+        return join_words(sorted(as_words(v, locale) for v in value), locale=locale)
     return str(value)
 
 
-def join_words(items: Sequence[str], last: str = "and") -> str:
+def join_words(items: Sequence[str], last: str = "and", locale: str = "en_US") -> str:
+    """Words as the locale lists them (Babel's ``format_list``): "a, b, and c" (en), "a, b
+    ou c" (fr, with ``last="or"``); "none" for no words at all.
+
+    Raises:
+        ValueError: ``last`` is neither ``and`` nor ``or``.
+    """
+    if last not in ("and", "or"):
+        raise ValueError(f"unknown list word {last!r}; use 'and' or 'or'")
     if not items:
         return "none"
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+    found = babel_locale(locale)
+    if last == "or":
+        return str(babel.lists.format_list(list(items), style="or", locale=found))
+    return str(babel.lists.format_list(list(items), locale=found))  # Babel's default: "and"
 
 
-def clock_words(moment: time) -> str:
-    """A time of day in plain words: 8 a.m., noon, 4:30 p.m., midnight."""
+def clock_words(moment: time, locale: str = "en_US") -> str:
+    """A time of day as the locale writes it: "18:00" (fr, de, Babel's short time); in
+    English, the store's house style (8 a.m., noon, 4:30 p.m., midnight)."""
+    found = babel_locale(locale)
+    house = _HOUSE_CLOCKS.get(found.language)
+    if house is not None:
+        return house(moment)
+    if moment >= END_OF_DAY:
+        moment = time(0)
+    return str(babel.dates.format_time(moment, "short", locale=found))
+
+
+END_OF_DAY = time(23, 59)
+"""From here on a time is the end of the day (a window "until 24:00")."""
+
+
+def _english_clock(moment: time) -> str:
+    """The store's English clock, AP style: 8 a.m., noon, 4:30 p.m., midnight. CLDR's
+    ``en`` short time is "8:00 AM", which the store's English texts do not use."""
     if moment.minute == 0 and moment.hour in (0, 12):
         return "noon" if moment.hour == 12 else "midnight"
-    if moment >= time(23, 59):
+    if moment >= END_OF_DAY:
         return "midnight"
     hour = moment.hour % 12 or 12
     suffix = "a.m." if moment.hour < 12 else "p.m."
     return f"{hour}:{moment.minute:02d} {suffix}" if moment.minute else f"{hour} {suffix}"
+
+
+_HOUSE_CLOCKS: dict[str, Callable[[time], str]] = {"en": _english_clock}
+"""Language -> the store's own way of writing a time, where it differs from CLDR's;
+every other language gets Babel's ``format_time``."""

@@ -428,14 +428,17 @@ ValueFormat = Callable[[str, Any], str]
 """Formats a value of a fact for people (the policy's ``TextRenderer.format_value``)."""
 
 
-def _condition_line(cond: Any, show: ValueFormat) -> str:
-    """ "days since your order arrived: required at most 30 days, actual 6 days — held"."""
+def _condition_line(cond: Any, show: ValueFormat, locale: str) -> str:
+    """ "days since your order arrived: required at most 30 days, actual 6 days — held".
+
+    The values come from the trace's raw values, formatted by ``show`` in the pack's
+    locale and currency; a list of them is joined as the locale lists ("a, b, or c")."""
     actual = UNKNOWN if cond.actual is None else show(cond.fact, cond.actual)
     required = cond.required
     if required is None:
         wanted = UNKNOWN
     elif isinstance(required, list | tuple | set | frozenset):
-        wanted = join_words([show(cond.fact, v) for v in required], "or")
+        wanted = join_words([show(cond.fact, v) for v in required], "or", locale)
     else:
         wanted = show(cond.fact, required)
     needed = f"{_OP_WORDS.get(cond.op, cond.op)} {wanted}".strip()
@@ -501,7 +504,9 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
         for trace in traces:
             state = "decided" if trace.decided else trace.status
             heads.append([f"{trace.rule_id} ({state}, priority {trace.priority}): {trace.title}"])
-            subs.append([[_condition_line(c, voice.format_value)] for c in trace.conditions])
+            subs.append(
+                [[_condition_line(c, voice.format_value, ctx.locale)] for c in trace.conditions]
+            )
         blocks.append(ul(heads, subs))
     elif ctx.facts:
         blocks.append(h("Facts that mattered"))
