@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import policylib
 from policylib import Decision, Outcome, Pack, Policy, PolicyError, Problem, RequestError
-from policylib.output.decision import Audience, Format
+from policylib.output.decision import Alternative, Audience, Format
 from tests.requests import NOW, any_request, request
 
 AUDIENCES: tuple[Audience, ...] = ("customer", "agent", "chat")
@@ -36,6 +36,18 @@ def apply_change(data: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]
             target = target.setdefault(part, {})
         target[parts[-1]] = value
     return changed
+
+
+def _taken(data: dict[str, Any], alt: Alternative) -> list[dict[str, Any]]:
+    """The request as it would be with the offer taken. An offer about one item of several
+    (``alt.item``, by name) is re-decided for that item alone: the others may still wait on
+    an answer. Items can share a name, so each item of that name is a candidate."""
+    changed = apply_change(data, alt.change)
+    items = (data.get("order") or {}).get("items") or ()
+    skus = [i["sku"] for i in items if alt.item is not None and i.get("name") == alt.item]
+    if not skus or "items" in alt.change:
+        return [changed]
+    return [{**changed, "items": [sku]} for sku in skus]
 
 
 def _without_names(text: str, data: dict[str, Any]) -> str:
@@ -63,8 +75,10 @@ def check_properties(policy: Policy, data: dict[str, Any], decision: Decision) -
         assert decision.context.escalation_contact, "an escalation says who takes it"
     for alt in decision.alternatives:
         if alt.verified:
-            again = policy.evaluate(apply_change(data, alt.change), now=NOW)
-            assert again.outcome in (Outcome.GRANTED, Outcome.PARTIAL), (alt, again.outcome)
+            assert any(
+                policy.evaluate(changed, now=NOW).outcome in (Outcome.GRANTED, Outcome.PARTIAL)
+                for changed in _taken(data, alt)
+            ), alt
     for audience in ("customer", "chat"):
         # the request's own names are quoted as written: an item may be called "None"
         text = _without_names(decision.render(audience=audience), data)

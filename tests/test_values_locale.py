@@ -62,8 +62,8 @@ def _views(policy: Policy, example: str) -> dict[str, str]:
 
 
 def _flat(text: str) -> str:
-    """A view with its spaces, no-break ones too, as single plain spaces (the filled texts
-    keep no no-break space: ``14,95 €`` is compared as written)."""
+    """A view with its spaces, no-break ones too, as single plain spaces, so that a test
+    can write ``14,95 €`` as it reads."""
     return " ".join(text.split())
 
 
@@ -128,6 +128,14 @@ def test_money_is_in_the_packs_currency_in_the_customer_and_agent_views(
     views = _views(rules_pack, "late_delivery_shipping_refund")
     assert "refund your 14,95 € shipping fee" in views["customer"]
     assert "required more than 0,00 €, actual 14,95 € — held" in views["agent"]
+
+
+def test_an_amount_keeps_its_no_break_space_in_the_reply(rules_pack: Policy) -> None:
+    """The filled text keeps Babel's no-break space, so "14,95 €" never wraps before "€"."""
+    data = json.loads((RULES / "examples" / "late_delivery_shipping_refund.json").read_text())
+    decision = rules_pack.evaluate(data)
+    for audience in ("customer", "chat"):
+        assert f"14,95{NBSP}€" in rules_pack.render(decision, audience), audience
 
 
 def test_no_view_of_a_euro_pack_shows_dollars_or_english_numbers(rules_pack: Policy) -> None:

@@ -355,8 +355,13 @@ def _value(value: str | None) -> str:
     return value
 
 
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+"""Runs of the whitespace a YAML or Fluent source lays out (not the no-break spaces Babel
+puts inside "14,95\u00a0€" or "15\u202f%", which keep a value on one line)."""
+
+
 def tidy(text: str, limit: int = MAX_TEXT) -> str:
-    return cap(" ".join(text.split()), limit)
+    return cap(_SPACES.sub(" ", text).strip(), limit)
 
 
 def cap(text: str, limit: int) -> str:
