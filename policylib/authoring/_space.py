@@ -7,7 +7,7 @@ A *slot* is one thing a request may say, at one place in it:
 * ``present``: whether an optional object is there (``order``, ``order.delivery``,
   ``details.new_window``, ``order.items[1]`` for a second order line);
 * ``member``: whether a list of words holds a word the pack tests
-  (``order.items[0].tags#hygiene``);
+  (``order.items[0].tags#fragile``);
 * ``selected``: whether the second order line is among the items the request is about.
 
 The modelled request is about an order of one or two lines (line 0 is the one decided

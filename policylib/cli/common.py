@@ -34,6 +34,7 @@ __all__ = [
     "pack_name",
     "plural",
     "read_request",
+    "report_format_option",
     "reported",
     "rules_option",
     "write_output",
@@ -135,6 +136,19 @@ def pack_arguments(command: _Command) -> _Command:
         command(directory=directory if directory is not None else rules, **options)
 
     return with_pack  # type: ignore[return-value]
+
+
+def report_format_option(text_help: str) -> Callable[[_Command], _Command]:
+    """``--format text|json`` of a command that reports on a pack: ``text_help`` says what
+    the text is; json is always one object, with a ``schema_version``."""
+    return click.option(
+        "--format",
+        "format_",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"text: {text_help}; json: one object.",
+    )
 
 
 output_option = click.option(

@@ -24,7 +24,14 @@ import click
 
 from policylib.authoring.lint import CODES, LintReport
 from policylib.authoring.lint import lint as lint_pack
-from policylib.cli.common import EXIT_PROBLEMS, load, moment_callback, pack_arguments, reported
+from policylib.cli.common import (
+    EXIT_PROBLEMS,
+    load,
+    moment_callback,
+    pack_arguments,
+    report_format_option,
+    reported,
+)
 
 __all__ = ["lint"]
 
@@ -46,14 +53,7 @@ __all__ = ["lint"]
     help="z3 proves what it reports (pip install 'policylib[lint]'); search tries requests "
     "and proves nothing; auto: z3 when installed.",
 )
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one block per finding and a summary; json: one object.",
-)
+@report_format_option("one block per finding and a summary")
 @click.option(
     "--ignore",
     "ignore",

@@ -20,6 +20,7 @@ from policylib.cli.common import (
     pack_arguments,
     pack_name,
     plural,
+    report_format_option,
     write_output,
 )
 from policylib.errors import PolicyError, Problem, RuleError
@@ -33,14 +34,7 @@ __all__ = ["check", "publish"]
     epilog="Examples:\n\n\b\n  policylib check\n  policylib check my-store --format json"
 )
 @pack_arguments
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a summary or one line per problem; json: one object.",
-)
+@report_format_option("a summary or one line per problem")
 def check(directory: str | None, format_: str) -> None:
     """Load a rule pack (default: the bundled one), run its worked examples and report
     every problem in it.

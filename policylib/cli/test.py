@@ -20,7 +20,15 @@ import click
 
 from policylib.authoring.coverage import CATEGORIES, Coverage, measure_coverage
 from policylib.authoring.examples import ExampleResult, matches, run_examples
-from policylib.cli.common import EXIT_PROBLEMS, fail, load, pack_arguments, pack_name, plural
+from policylib.cli.common import (
+    EXIT_PROBLEMS,
+    fail,
+    load,
+    pack_arguments,
+    pack_name,
+    plural,
+    report_format_option,
+)
 from policylib.errors import PolicyError
 
 __all__ = ["test"]
@@ -42,14 +50,7 @@ __all__ = ["test"]
     default=None,
     help="Run only examples whose name contains these words (and, or, not, parentheses).",
 )
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a test runner's report; json: every result as one object.",
-)
+@report_format_option("a test runner's report")
 @click.option("--coverage", is_flag=True, help="Show what the examples cover of the rules.")
 @click.option(
     "--fail-under",

@@ -192,7 +192,7 @@ class _Operators(_CompilerBase):
 
                 return self._fold(_Typed(t.BOOLEAN, compare_constant, merged), operands)
             if operands[0].constant and operands[0].value is not None:
-                known_left = operands[0].value  # "hygiene" in item.tags
+                known_left = operands[0].value  # "fragile" in item.tags
 
                 def constant_compare(env: Env) -> Any:
                     y = b(env)
