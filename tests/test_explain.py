@@ -1294,8 +1294,8 @@ def _ftl_ids(source: str) -> list[str]:
 
 
 def test_default_phrases_are_valid_fluent_and_ids_the_renderer_knows() -> None:
-    en = importlib.resources.files("policylib.render") / "locales" / "en.ftl"
-    ids = _ftl_ids(en.read_text(encoding="utf-8"))
+    folder = importlib.resources.files("policylib.render") / "locales" / "en"
+    ids = [i for f in folder.iterdir() for i in _ftl_ids(f.read_text(encoding="utf-8"))]
     assert ids and "greeting" in ids
     unknown = set(ids) - set(phrase_ids(()))
     assert not unknown, f"{sorted(unknown)} are not phrases the renderer uses"

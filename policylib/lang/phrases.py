@@ -8,32 +8,44 @@ lead-ins are looked up per request kind first (``granted-return``), then per out
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 from collections.abc import Iterable, Mapping
+
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fl
 
 from policylib.lang.nodes import Outcome
 
-__all__ = ["PHRASES", "phrase_ids"]
+__all__ = ["library_ids", "phrase_ids"]
 
-PHRASES: Mapping[str, tuple[str, ...]] = {
-    "greeting": ("customer_name",),
-    "greeting-anonymous": (),
-    "good-news": (),
-    "apology": (),
-    "needs-info": (),
-    "needs-info-chat": (),
-    "needs-info-because": ("because",),
-    "needs-info-depends": (),
-    "needs-info-next": (),
-    "question-generic": ("fact_label",),
-    "question-generic-wh": ("fact_label",),
-    "offer-for-item": ("item_name", "offer"),
-    "no-offers": (),
-    "policy-link": ("policy_section",),
-    "policy-link-general": (),
-    "agent-may-approve": ("escalation_contact", "limit"),
-    "partial-mixed": (),
-}
-"""Phrase id -> the values (beside declared facts) its text may name."""
+
+def _variables(node: object, out: dict[str, None]) -> None:
+    if isinstance(node, fl.VariableReference):
+        out[str(node.id.name)] = None
+    elif isinstance(node, fl.BaseNode):
+        for value in vars(node).values():
+            for item in value if isinstance(value, list) else (value,):
+                _variables(item, out)
+
+
+@functools.cache
+def library_ids() -> Mapping[str, tuple[str, ...]]:
+    """Phrase id -> the values (beside declared facts) its text may name: every message of
+    the library's English catalog (``render/locales/en/*.ftl``), which is the list of
+    phrases the renderer looks up."""
+    folder = importlib.resources.files("policylib.render") / "locales" / "en"
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".ftl"):
+            continue
+        for message in FluentParser().parse(entry.read_text(encoding="utf-8")).body:
+            if isinstance(message, fl.Message):
+                names: dict[str, None] = {}
+                _variables(message, names)
+                out[str(message.id.name)] = tuple(names)
+    return out
+
 
 _PER_OUTCOME = ("{outcome}", "apology-{outcome}", "offers-{outcome}")
 _PER_KIND = ("{outcome}-{kind}", "offers-{outcome}-{kind}", "partial-mixed-{kind}")
@@ -43,7 +55,7 @@ _KIND_WORDS = "kind-{kind}"
 
 def phrase_ids(kinds: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Every phrase id the renderer may look up for a pack with these request kinds."""
-    out = dict(PHRASES)
+    out = dict(library_ids())
     kinds = tuple(kinds)
     for kind in kinds:
         out[_KIND_WORDS.format(kind=kind)] = ()

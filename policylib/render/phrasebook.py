@@ -8,7 +8,7 @@
   and ``NUMBER()`` / ``DATETIME()`` format the value with Fluent's options, while a plain
   ``{ $x }`` shows the renderer's words ("45 days", "$49.99").
 * ``Phrasebook``: the connecting words of one pack in one locale, the library's defaults
-  (``render/locales/<language>.ftl``) under the pack's own ``*.ftl`` messages, compiled
+  (``render/locales/<language>/*.ftl``) under the pack's own ``*.ftl`` messages, compiled
   once when the policy is built.
 
 Imports no model, no engine and no view.
@@ -379,13 +379,19 @@ def cap(text: str, limit: int) -> str:
 
 @functools.cache
 def library_phrases(language: str) -> dict[str, str]:
-    """policylib's own connecting words for a language (id -> Fluent source); English
-    for a language policylib has no words of its own in (a pack's messages go on top)."""
+    """policylib's own words for a language (id -> Fluent source): every ``.ftl`` file in
+    ``render/locales/<language>/``, over the English ones, so a language policylib has
+    only some words in reads English for the rest (a pack's messages go on top)."""
     folder = importlib.resources.files("policylib.render") / "locales"
-    found = folder / f"{language}.ftl"
-    if not found.is_file():
-        found = folder / "en.ftl"
-    return _phrase_sources(found.read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for name in dict.fromkeys(("en", language)):
+        found = folder / name
+        if not found.is_dir():
+            continue
+        for entry in sorted(found.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".ftl"):
+                out.update(_phrase_sources(entry.read_text(encoding="utf-8")))
+    return out
 
 
 def _phrase_sources(ftl: str) -> dict[str, str]:
