@@ -191,9 +191,23 @@ class TextRenderer:
         }
         self._late: dict[Message, Compiled] = {}
         self._late_lock = threading.Lock()
+        self._translation: Mapping[Message, Message] = {}
+        self._words: Mapping[str, str] = {}
 
     def __repr__(self) -> str:
         return f"<TextRenderer {self.pack.store.name!r} {self.locale}: {len(self._ids)} texts>"
+
+    def translated(self, message: Message) -> Message:
+        """``message`` (one of the pack's texts, as the pack's YAML writes it) in this
+        renderer's locale: the translation's text, or the message itself."""
+        return self._translation.get(message, message)
+
+    def pack_word(self, key: str, default: str) -> str:
+        """One of the pack's own words in this renderer's locale, by its translation id
+        (``section-returns``, ``section-returns.summary``, ``rule-RET-010.title``,
+        ``alternative-refund``, ``fact-order_shipped``); ``default`` (the YAML's words)
+        when the locale is the pack's own or the translation leaves it out."""
+        return self._words.get(key, default)
 
     def format_facts(self, facts: Mapping[str, Any], *, year: int | None = None) -> dict[str, str]:
         """Every fact as people read it, in the store's locale and currency.
