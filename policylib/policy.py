@@ -108,6 +108,9 @@ class Policy:
         if fallback is not None:
             offers.extend(fallback.text.variables)
         self._shared_display = _known(shared, pack)
+        self._phrase_facts = _known(
+            [v for message in pack.messages.values() for v in message.variables], pack
+        )
         self._offer_display = _known(offers, pack)
         self._display: dict[str, tuple[str, ...]] = {}
         self._tested: dict[str, tuple[str, ...]] = {}
@@ -309,7 +312,7 @@ class Policy:
         """Derive what the texts still need and format it for people."""
         facts = self.deriver.derive(env, names)
         shown = {n: facts[n] for n in names if facts.get(n) is not None}
-        return self.texts.format_facts(shown, year=env.today.year)
+        return self.texts.format_facts(shown, year=env.today.year, viewer=env.now.tzinfo)
 
     def probe(
         self, req: Request, clock: datetime, sku: str | None = None
@@ -488,6 +491,7 @@ class Policy:
             escalation_contact=escalation.contact,
             agent_may_approve=first.formatted.get(escalation.may_approve, ""),
             facts=mattered,
+            values={n: first.formatted[n] for n in self._phrase_facts if n in first.formatted},
         )
 
     # ------------------------------------------------------------------ chatbots and LLMs

@@ -11,7 +11,15 @@ granted = Good news: we can do this for you.
 granted-return = Good news: we can take this return.
 granted-exchange = Good news: we can exchange this for you.
 granted-cancel = You're all set: it's cancelled.
-granted-change_delivery = Good news: we can make that change to your delivery.
+# A changed day or window is restated, so the customer can check it.
+granted-change_delivery =
+    { $address_change_requested ->
+        [true] Good news: we can make that change to your delivery.
+       *[false] { $new_window_known ->
+            [true] Good news: your delivery now comes on { $new_delivery_day }, between { $new_window_start } and { $new_window_end }.
+           *[false] Good news: your delivery now comes on { $new_delivery_day }.
+        }
+    }
 granted-price_adjustment = Good news: we can adjust the price for you.
 granted-delivery_estimate = Here's when you can expect your order.
 good-news = Good news:

@@ -9,6 +9,8 @@ check them through the decisions they lead to.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import shutil
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -163,9 +165,9 @@ def test_change_cutoff_is_six_pm_the_day_before_in_store_time(
     hh: policylib.Policy, requested_at: str, before: bool
 ) -> None:
     data = request(requested_at=requested_at)  # delivery scheduled for Nov 25
-    assert derived(hh, data, "before_change_cutoff", "change_cutoff_date") == {
+    assert derived(hh, data, "before_change_cutoff", "change_cutoff_moment") == {
         "before_change_cutoff": before,
-        "change_cutoff_date": date(2026, 11, 24),
+        "change_cutoff_moment": datetime(2026, 11, 24, 18, tzinfo=ZoneInfo("America/New_York")),
     }
 
 

@@ -195,6 +195,9 @@ class DecisionContext(_Model):
     """The most the escalation contact may approve, formatted (from the pack's fact)."""
     facts: dict[str, str] = {}
     """The facts that mattered, formatted for people (label -> value)."""
+    values: dict[str, str] = {}
+    """The facts the pack's own phrases name (a headline restating the new delivery day),
+    formatted for people (fact name -> value)."""
 
 
 Renderer = Callable[["Decision", Audience, Format], str]

@@ -360,8 +360,15 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 puts inside "14,95\u00a0€" or "15\u202f%", which keep a value on one line)."""
 
 
+_DOUBLE_STOP = re.compile(r"(?<=\.)\.(?!\.)(?<!\.\.\.)")
+"""A full stop right after a value that ends in one ("4 p.m." + "."): said once."""
+
+
 def tidy(text: str, limit: int = MAX_TEXT) -> str:
-    return cap(_SPACES.sub(" ", text).strip(), limit)
+    text = _SPACES.sub(" ", text).strip()
+    if ".." in text:
+        text = _DOUBLE_STOP.sub("", text)
+    return cap(text, limit)
 
 
 def cap(text: str, limit: int) -> str:

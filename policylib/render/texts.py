@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from policylib.lang.nodes import FactDef, Message, Pack
 from policylib.render.phrasebook import (
@@ -38,6 +39,7 @@ from policylib.render.values import (
     format_money,
     format_number,
     format_percent,
+    zone_words,
 )
 
 __all__ = ["TextRenderer"]
@@ -191,6 +193,11 @@ class TextRenderer:
         }
         self._late: dict[Message, Compiled] = {}
         self._late_lock = threading.Lock()
+        self._zone = ZoneInfo(pack.store.timezone)
+        self._zone_words = zone_words(pack.store.timezone, self.locale)
+        self._moments = frozenset(
+            name for name, fact in pack.facts.items() if fact.type.name == "datetime"
+        )
         self._translation: Mapping[Message, Message] = {}
         self._words: Mapping[str, str] = {}
 
@@ -204,31 +211,65 @@ class TextRenderer:
 
     def pack_word(self, key: str, default: str) -> str:
         """One of the pack's own words in this renderer's locale, by its translation id
-        (``section-returns``, ``section-returns.summary``, ``rule-RET-010.title``,
-        ``alternative-refund``, ``fact-order_shipped``); ``default`` (the YAML's words)
+        (``section-<id>``, ``section-<id>.summary``, ``rule-<id>.title``,
+        ``alternative-<kind>``, ``fact-<name>``); ``default`` (the YAML's words)
         when the locale is the pack's own or the translation leaves it out."""
         return self._words.get(key, default)
 
-    def format_facts(self, facts: Mapping[str, Any], *, year: int | None = None) -> dict[str, str]:
+    def format_facts(
+        self,
+        facts: Mapping[str, Any],
+        *,
+        year: int | None = None,
+        viewer: tzinfo | None = None,
+    ) -> dict[str, str]:
         """Every fact as people read it, in the store's locale and currency.
 
         Args:
             facts: fact name -> typed value (unknown facts are absent or None).
             year: the decision's year; a date in another year shows its year. None: never.
+            viewer: the customer's clock (the request's UTC offset): a moment (a datetime
+                fact) names the store's zone, and adds the customer's own time when
+                their clock reads differently then.
         """
         out: dict[str, str] = {}
         formatters = self._formatters
         for name, value in facts.items():
             if value is None:
                 continue
-            fmt = formatters.get(name)
-            text = (
-                fmt(value, year)
-                if fmt is not None
-                else _guess(value, year, self.currency, self.locale)
-            )
+            if isinstance(value, datetime) and name in self._moments:
+                text = self.moment(value, year, viewer)
+            else:
+                fmt = formatters.get(name)
+                text = (
+                    fmt(value, year)
+                    if fmt is not None
+                    else _guess(value, year, self.currency, self.locale)
+                )
             out[name] = Shown(text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE), value)
         return out
+
+    def moment(self, value: datetime, year: int | None, viewer: tzinfo | None = None) -> str:
+        """A moment as the store's clock reads it, saying whose clock ("6 p.m. Eastern
+        Time on Monday, December 7"), and the customer's time beside it when their UTC
+        offset differs then ("(3 p.m. your time)")."""
+        local = value.astimezone(self._zone)
+        args = {
+            "time": clock_words(local.time().replace(tzinfo=None), self.locale),
+            "zone": self._zone_words,
+            "day": format_day(local.date(), self.locale, year is not None and local.year != year),
+        }
+        shown = self.book.get("moment", args)
+        if viewer is None or value.astimezone(viewer).utcoffset() == local.utcoffset():
+            return shown
+        theirs = value.astimezone(viewer)
+        yours = clock_words(theirs.time().replace(tzinfo=None), self.locale)
+        if theirs.date() != local.date():
+            yours = self.book.get(
+                "moment-yours-day",
+                {"time": yours, "day": format_day(theirs.date(), self.locale, False)},
+            )
+        return self.book.get("moment-yours", {"moment": shown, "yours": yours})
 
     def fill(self, message: Message, formatted: Mapping[str, str]) -> str:
         """A rule, offer or default text filled with formatted facts.

@@ -34,6 +34,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "join_words",
+    "zone_words",
 ]
 
 
@@ -44,6 +45,17 @@ def babel_locale(name: str) -> babel.Locale:
         return babel.Locale.parse(name.replace("-", "_"))
     except (ValueError, babel.UnknownLocaleError):
         return babel.Locale.parse("en_US")
+
+
+@functools.lru_cache(maxsize=64)
+def zone_words(zone: str, locale: str) -> str:
+    """A time zone as the locale names it in general ("Eastern Time", "hora oriental")."""
+    found = babel.dates.get_timezone(zone)
+    return str(
+        babel.dates.get_timezone_name(
+            found, "long", locale=babel_locale(locale), zone_variant="generic"
+        )
+    )
 
 
 @functools.lru_cache(maxsize=4096)

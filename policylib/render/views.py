@@ -193,7 +193,7 @@ def _story(decision: Decision, book: Phrasebook) -> _Story:
     paragraphs = _paragraphs(decision.reasons)
     # Curly apostrophes read the same as straight ones to the checks below.
     first = _first_sentence(paragraphs[0]).replace("\u2019", "'") if paragraphs else ""
-    args = {"escalation_contact": ctx.escalation_contact or "a member of our team"}
+    args = {**ctx.values, "escalation_contact": ctx.escalation_contact or "a member of our team"}
     ids: tuple[str, ...] = (f"{outcome}-{kind}", outcome)
     if outcome == "partial" and len({_value_of(r.outcome) for r in decision.reasons}) > 1:
         ids = (f"partial-mixed-{kind}", "partial-mixed", *ids)  # items decided differently
