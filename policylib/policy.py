@@ -29,9 +29,9 @@ from policylib.calendar import StoreCalendar
 from policylib.derive import Deriver
 from policylib.engine.core import CoreEngine
 from policylib.engine.protocol import Engine, Verdict
-from policylib.errors import BackendError, Problem, RequestError, shorten
+from policylib.errors import BackendError, PolicyError, Problem, RequestError, shorten
 from policylib.lang.expr import Env, Function, Program
-from policylib.lang.nodes import GRANTING, FactDef, Outcome, Pack, Rule, facts_read
+from policylib.lang.nodes import GRANTING, FactDef, Message, Outcome, Pack, Rule, facts_read
 from policylib.lang.types import Type
 from policylib.llm.conversation import Conversation
 from policylib.llm.result import call_tool
@@ -92,6 +92,10 @@ class Policy:
         )
         self.deriver = Deriver(pack, self.zone, self.calendar)
         self.texts = TextRenderer(pack)
+        """The words of the pack's own locale."""
+        self._voices: dict[str, TextRenderer] = {store.locale: self.texts}
+        for locale in pack.translations:
+            self._voices[locale] = TextRenderer(pack, locale)
         self.search = Search(pack, _paths_read(pack.facts))
         self._kinds = pack.vocabulary.kinds
         self._labels = {name: fact.label for name, fact in pack.facts.items()}
@@ -100,17 +104,30 @@ class Policy:
         # Deciding needs only the facts the kind's rules read; the texts of the outcome
         # actually reached name a few more, derived and formatted after the decision.
         self._decide_facts = {kind: self.engine.facts_for(kind) for kind in self._kinds}
-        shared = [*pack.default_text.variables]
-        for message in pack.messages.values():
+        # A translation may name other facts than the pack's own words do: each text's
+        # facts are those of every locale's version of it.
+        versions = [t.texts for t in pack.translations.values()]
+
+        def named(message: Message) -> list[str]:
+            out = list(message.variables)
+            for texts in versions:
+                found = texts.get(message)
+                if found is not None:
+                    out.extend(found.variables)
+            return out
+
+        phrases = [*pack.messages.values()]
+        for translation in pack.translations.values():
+            phrases.extend(translation.phrases.values())
+        shared = [*named(pack.default_text)]
+        for message in phrases:
             shared.extend(message.variables)
-        offers = [v for rule in pack.rules for o in rule.offers for v in o.text.variables]
+        offers = [v for rule in pack.rules for o in rule.offers for v in named(o.text)]
         fallback = pack.alternatives.fallback
         if fallback is not None:
-            offers.extend(fallback.text.variables)
+            offers.extend(named(fallback.text))
         self._shared_display = _known(shared, pack)
-        self._phrase_facts = _known(
-            [v for message in pack.messages.values() for v in message.variables], pack
-        )
+        self._phrase_facts = _known([v for message in phrases for v in message.variables], pack)
         self._offer_display = _known(offers, pack)
         self._display: dict[str, tuple[str, ...]] = {}
         self._tested: dict[str, tuple[str, ...]] = {}
@@ -121,7 +138,7 @@ class Policy:
             if rule.why is not None:
                 texts.append(rule.why)
             for text in texts:
-                names.extend(text.variables)
+                names.extend(named(text))
             escalation = pack.escalation_for(rule)
             if escalation.may_approve:
                 names.append(escalation.may_approve)
@@ -131,7 +148,7 @@ class Policy:
                 [*self._shared_display, pack.escalation.may_approve], pack
             )
         self._questions = {
-            name: fact.question.variables
+            name: tuple(named(fact.question))
             for name, fact in pack.facts.items()
             if fact.question is not None
         }
@@ -163,26 +180,77 @@ class Policy:
         """The JSON Schema of this policy's requests, a description on every field."""
         return self.request_model.model_json_schema()
 
-    def evaluate(self, request: object, now: datetime | None = None) -> Decision:
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locales this policy answers in, its own first (``("en_US", "es_US")``)."""
+        return tuple(self._voices)
+
+    def evaluate(
+        self, request: object, now: datetime | None = None, *, locale: str | None = None
+    ) -> Decision:
         """Decide a request and explain the decision.
 
         Args:
             request: a request model instance, a dict or JSON text in the canonical shape.
             now: the clock to decide at (timezone-aware). The request's ``requested_at``
                 wins when given; without either, the current time in the store's zone.
+            locale: the locale to answer in (``es_US``, ``es-US`` or ``es``); without it,
+                the request's ``customer.language`` when the pack speaks it, else the
+                pack's own locale.
 
         Raises:
             RequestError: the request is not valid (names each field and value), or the
                 decision needs a fact only the store's systems can supply (names the field).
+            PolicyError: ``locale`` is not one the pack has words in.
         """
+        voice = self.voice(locale) if locale is not None else None
         req = parse_request(request, self.request_model, zone=self.zone)
+        if voice is None:
+            voice = self._voice_for(req.customer.language)
         clock = self._clock(req, now)
-        parts = [self._decide_one(req, clock, sku) for sku in self._split(req)]
+        parts = [self._decide_one(req, clock, sku, voice) for sku in self._split(req)]
         outcome = _combine_outcomes([p.verdict.outcome for p in parts])
         if outcome is not Outcome.NEEDS_INFO:  # the question comes first; offers wait for it
             for part in parts:
-                self._add_alternatives(part, clock, labelled=len(parts) > 1)
-        return self._combine(req, clock, parts)
+                self._add_alternatives(part, clock, voice, labelled=len(parts) > 1)
+        decision = self._combine(req, clock, parts, voice)
+        decision._request = (req, clock)
+        return decision
+
+    def voice(self, locale: str | None = None) -> TextRenderer:
+        """The pack's words in ``locale`` (``es_US``, ``es-US``, or a language, ``es``);
+        the pack's own locale for None.
+
+        Raises:
+            PolicyError: the pack has no words in that locale.
+        """
+        if locale is None:
+            return self.texts
+        found = self._match(locale)
+        if found is None:
+            raise PolicyError(
+                f"the pack has no words in {locale!r}; it answers in " + ", ".join(self._voices)
+            )
+        return found
+
+    def _match(self, tag: str) -> TextRenderer | None:
+        """The voice for a BCP 47 tag: the same locale, else the same language."""
+        wanted = tag.replace("-", "_").split("_")
+        language = wanted[0].lower()
+        exact = "_".join([language, *(w.upper() for w in wanted[1:2])])
+        if exact in self._voices:
+            return self._voices[exact]
+        for locale, voice in self._voices.items():
+            if locale.split("_")[0].lower() == language:
+                return voice
+        return None
+
+    def _voice_for(self, language: str | None) -> TextRenderer:
+        """The voice a customer asked for, else the pack's own (a language the pack does
+        not speak is answered in its own, never refused)."""
+        if not language:
+            return self.texts
+        return self._match(language) or self.texts
 
     def decide(self, request: object, now: datetime | None = None) -> Outcome:
         """Only the outcome: the fast path (no trace, no texts, no alternatives)."""
@@ -194,14 +262,47 @@ class Policy:
         return _combine_outcomes(outcomes)
 
     def render(
-        self, decision: Decision, audience: Audience = "customer", format: Format = "text"
+        self,
+        decision: Decision,
+        audience: Audience = "customer",
+        format: Format = "text",
+        *,
+        locale: str | None = None,
     ) -> str:
-        """A decision's explanation for one audience in one format, in this policy's words."""
-        return render_decision(decision, self.texts, audience, format)
+        """A decision's explanation for one audience in one format, in this policy's words.
 
-    def publish(self, format: PageFormat = "markdown") -> str:
-        """The store's policy page, generated from the same rules that decide requests."""
-        return render_policy_page(self.pack, format, self.texts)
+        Args:
+            locale: the locale to explain in; without it, the one it was decided in. A
+                decision this policy made in this process is decided again in the new
+                locale (same request, same clock, same decision).
+
+        Raises:
+            PolicyError: an unknown locale, or another locale for a decision read back
+                from JSON (decide its request again with ``locale=``).
+        """
+        decided = self._voices.get(decision.context.locale, self.texts)
+        if locale is None:
+            return render_decision(decision, decided, audience, format)
+        voice = self.voice(locale)
+        if voice is decided:
+            return render_decision(decision, voice, audience, format)
+        made = decision._request
+        if made is None:
+            raise PolicyError(
+                f"this decision was read back in {decision.context.locale}; to explain it "
+                f"in {voice.locale}, decide its request again with locale={voice.locale!r}"
+            )
+        again = self.evaluate(made[0], now=made[1], locale=voice.locale)
+        return render_decision(again, voice, audience, format)
+
+    def publish(self, format: PageFormat = "markdown", *, locale: str | None = None) -> str:
+        """The store's policy page, generated from the same rules that decide requests,
+        in ``locale`` (default: the pack's own).
+
+        Raises:
+            PolicyError: an unknown format, or a locale the pack has no words in.
+        """
+        return render_policy_page(self.pack, format, self.voice(locale))
 
     # ------------------------------------------------------------------ steps
 
@@ -308,14 +409,18 @@ class Policy:
             names.extend(self._questions.get(fact, ()))
         return tuple(dict.fromkeys(names))
 
-    def _formatted(self, names: Sequence[str], env: Env) -> dict[str, str]:
+    def _formatted(self, names: Sequence[str], env: Env, voice: TextRenderer) -> dict[str, str]:
         """Derive what the texts still need and format it for people."""
         facts = self.deriver.derive(env, names)
         shown = {n: facts[n] for n in names if facts.get(n) is not None}
-        return self.texts.format_facts(shown, year=env.today.year, viewer=env.now.tzinfo)
+        return voice.format_facts(shown, year=env.today.year, viewer=env.now.tzinfo)
 
     def probe(
-        self, req: Request, clock: datetime, sku: str | None = None
+        self,
+        req: Request,
+        clock: datetime,
+        sku: str | None = None,
+        voice: TextRenderer | None = None,
     ) -> list[tuple[Verdict, dict[str, str]]]:
         """Re-decide a changed request for the alternatives search: a verdict and its
         formatted facts for each part decided, or the first part that is not granted
@@ -328,30 +433,34 @@ class Policy:
             if verdict.outcome not in GRANTING:
                 return [(verdict, {})]
             names = self._display_names(verdict) + self._offer_display
-            parts.append((verdict, self._formatted(names, env)))
+            parts.append((verdict, self._formatted(names, env, voice or self.texts)))
         return parts
 
-    def _decide_one(self, req: Request, clock: datetime, sku: str | None) -> _Part:
+    def _decide_one(
+        self, req: Request, clock: datetime, sku: str | None, voice: TextRenderer
+    ) -> _Part:
         verdict, _, env = self._verdict(req, clock, sku, traced=True)
         verdict = self._asked(verdict, req)
-        formatted = self._formatted(self._display_names(verdict), env)
+        formatted = self._formatted(self._display_names(verdict), env, voice)
         part = _Part(req, sku, verdict, env, formatted)
-        part.reasons = self._reasons(verdict, formatted)
+        part.reasons = self._reasons(verdict, formatted, voice)
         if verdict.outcome is Outcome.NEEDS_INFO:
-            part.questions = [self._question(env, verdict, formatted)]
+            part.questions = [self._question(env, verdict, formatted, voice)]
         return part
 
-    def _add_alternatives(self, part: _Part, clock: datetime, *, labelled: bool) -> None:
+    def _add_alternatives(
+        self, part: _Part, clock: datetime, voice: TextRenderer, *, labelled: bool
+    ) -> None:
         rule = part.verdict.rule or next(iter(part.verdict.blocking), None)
         found = self.search.find(
             request=part.request,
             verdict=part.verdict,
             formatted=part.formatted,
-            probe=lambda changed: self.probe(changed, clock, _same_item(part, changed)),
-            fill=self.texts.fill,
+            probe=lambda changed: self.probe(changed, clock, _same_item(part, changed), voice),
+            fill=voice.fill,
             evaluate=lambda program, req, value: self._run(program, req, part, value),
-            words=self.texts.value,
-            escalation_contact=self.pack.escalation_for(rule).contact,
+            words=voice.value,
+            escalation_contact=self._contact(rule, voice),
         )
         if labelled:  # several items: say which one each offer is for
             name = part.env.item.name if part.env.item is not None else None
@@ -377,32 +486,51 @@ class Policy:
             url = f"{url}#{rule.citation.anchor}"
         return Citation(section=rule.citation.section, title=title, url=url)
 
-    def _reason(self, rule: Rule | None, outcome: Outcome, text: str, why: str) -> Reason:
+    def _contact(self, rule: Rule | None, voice: TextRenderer) -> str:
+        """Who takes a case this rule leaves open, in the voice's words."""
+        escalation = self.pack.escalation_for(rule)
+        if rule is not None and rule.escalation is escalation:
+            key = f"rule-{rule.id}.contact"
+        elif rule is not None and escalation is not self.pack.escalation:
+            key = f"section-{rule.section}.contact"
+        else:
+            key = "store-escalation"
+        return voice.pack_word(key, escalation.contact)
+
+    def _reason(
+        self, rule: Rule | None, outcome: Outcome, text: str, why: str, voice: TextRenderer
+    ) -> Reason:
         # Built from the pack's own, already checked data: no validation on the hot path.
+        citation = self._citations[rule.id] if rule else self._default_citation
+        if voice is not self.texts and citation.section:
+            title = voice.pack_word(f"section-{citation.section}", citation.title)
+            citation = built(Citation, section=citation.section, title=title, url=citation.url)
         return built(
             Reason,
             rule_id=rule.id if rule else "DEFAULT",
-            title=rule.title if rule else "",
+            title=voice.pack_word(f"rule-{rule.id}.title", rule.title) if rule else "",
             outcome=outcome,
-            citation=self._citations[rule.id] if rule else self._default_citation,
+            citation=citation,
             text=text,
             why=why,
             apology=rule.apology if rule else False,
             answers=rule.answers if rule else False,
         )
 
-    def _reasons(self, verdict: Verdict, formatted: Mapping[str, str]) -> list[Reason]:
-        fill = self.texts.fill
+    def _reasons(
+        self, verdict: Verdict, formatted: Mapping[str, str], voice: TextRenderer
+    ) -> list[Reason]:
+        fill = voice.fill
         if verdict.outcome is Outcome.NEEDS_INFO and verdict.blocking:
             blocking = self._asking_rule(verdict)
             why = fill(blocking.why, formatted) if blocking.why else ""
-            return [self._reason(blocking, Outcome.NEEDS_INFO, "", why)]
+            return [self._reason(blocking, Outcome.NEEDS_INFO, "", why, voice)]
         rule = verdict.rule
         if rule is None:
             text = fill(self.pack.default_text, formatted)
-            return [self._reason(None, verdict.outcome, text, "")]
+            return [self._reason(None, verdict.outcome, text, "", voice)]
         why = fill(rule.why, formatted) if rule.why else ""
-        return [self._reason(rule, rule.outcome, fill(rule.text, formatted), why)]
+        return [self._reason(rule, rule.outcome, fill(rule.text, formatted), why, voice)]
 
     def _asking_rule(self, verdict: Verdict) -> Rule:
         """The blocking rule that explains the question best: one that waits on the asked
@@ -415,7 +543,9 @@ class Policy:
                 return rule
         return verdict.blocking[0]
 
-    def _question(self, env: Env, verdict: Verdict, formatted: Mapping[str, str]) -> Question:
+    def _question(
+        self, env: Env, verdict: Verdict, formatted: Mapping[str, str], voice: TextRenderer
+    ) -> Question:
         name = verdict.missing[0]
         fact = self.pack.facts[name]
         item = None
@@ -424,7 +554,7 @@ class Policy:
             item = decided.sku if decided is not None else None
         return Question(
             fact=name,
-            text=self.texts.question(fact, formatted),
+            text=voice.question(fact, formatted),
             field=fact.field,
             item=item,
             answers=list(self._answers[name]),
@@ -432,7 +562,9 @@ class Policy:
 
     # ------------------------------------------------------------------ combining
 
-    def _combine(self, req: Request, clock: datetime, parts: Sequence[_Part]) -> Decision:
+    def _combine(
+        self, req: Request, clock: datetime, parts: Sequence[_Part], voice: TextRenderer
+    ) -> Decision:
         outcome = _combine_outcomes([p.verdict.outcome for p in parts])
         asking = [p for p in parts if p.verdict.outcome is Outcome.NEEDS_INFO]
         reasons: list[Reason] = []
@@ -458,17 +590,17 @@ class Policy:
             alternatives=alternatives,
             questions=questions,
             trace=trace,
-            context=self._decision_context(req, first, parts),
+            context=self._decision_context(req, first, parts, voice),
             decided_at=clock,
         )
         decision._renderer = self.render
         # The decision has not left this method yet: fill in its explanation in place
         # rather than copying the whole model.
-        decision.__dict__["explanation"] = self.render(decision)
+        decision.__dict__["explanation"] = render_decision(decision, voice, "customer", "text")
         return decision
 
     def _decision_context(
-        self, req: Request, first: _Part, parts: Sequence[_Part]
+        self, req: Request, first: _Part, parts: Sequence[_Part], voice: TextRenderer
     ) -> DecisionContext:
         store = self.pack.store
         mattered: dict[str, str] = {}
@@ -477,7 +609,8 @@ class Policy:
             rules = (verdict.rule,) if verdict.rule is not None else verdict.blocking
             for rule in rules:
                 for name in self._tested[rule.id]:
-                    mattered[self._labels[name]] = part.formatted.get(name, "not known")
+                    label = voice.pack_word(f"fact-{name}", self._labels[name])
+                    mattered[label] = part.formatted.get(name, voice.unknown)
         deciding = first.verdict.rule or next(iter(first.verdict.blocking), None)
         escalation = self.pack.escalation_for(deciding)
         return built(
@@ -485,10 +618,10 @@ class Policy:
             customer_name=req.customer.name,
             names=_display_names(req),
             policy_url=store.policy_url or None,
-            locale=store.locale,
+            locale=voice.locale,
             currency=store.currency,
             request_kind=req.kind,
-            escalation_contact=escalation.contact,
+            escalation_contact=self._contact(deciding, voice),
             agent_may_approve=first.formatted.get(escalation.may_approve, ""),
             facts=mattered,
             values={n: first.formatted[n] for n in self._phrase_facts if n in first.formatted},

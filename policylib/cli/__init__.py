@@ -64,6 +64,7 @@ for command in (
     pack.publish,
     author.init,
     author.schema,
+    author.translate,
     mcp.mcp,
 ):
     cli.add_command(command)

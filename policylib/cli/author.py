@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from policylib.cli.common import fail, load, pack_arguments, plural, reported
+from policylib.load import load_pack
+from policylib.load.files import bundled_pack
+from policylib.load.translations import existing_catalog, skeleton
 
-__all__ = ["init", "schema"]
+__all__ = ["init", "schema", "translate"]
 
 _TEMPLATE = "template"
 """The starter pack, shipped in ``policylib.authoring``: one rule, one fact, one example."""
@@ -50,3 +53,36 @@ def schema(directory: str | None) -> None:
     builder, a validator, or a language model's tool definition.
     """
     click.echo(json.dumps(load(directory).request_schema(), indent=2, ensure_ascii=False))
+
+
+@click.command(epilog="Example: policylib translate rules --locale es")
+@pack_arguments
+@click.option(
+    "--locale",
+    "language",
+    required=True,
+    metavar="LANGUAGE",
+    help="The folder to write: a language (es) or language and region (es_MX).",
+)
+def translate(directory: str | None, language: str) -> None:
+    """Write locales/LANGUAGE/*.ftl for a pack: every message a translation gives.
+
+    One file per pack file, each message in the pack's own words to translate in place.
+    Messages already in the folder are kept as they are translated; only the missing ones
+    are added. Then run 'policylib check DIR' to see what is left.
+    """
+    with reported(directory or "rules/"):
+        pack = load_pack(directory, translations=False)
+    root = Path(directory) if directory is not None else bundled_pack()
+    folder = root / "locales" / language
+    with reported(str(folder)):
+        existing = existing_catalog(folder)
+        files = skeleton(pack, language, existing)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, "utf-8")
+    kept = len(existing)
+    click.echo(
+        f"wrote {plural(len(files), 'file')} to {folder}/ "
+        f"({plural(kept, 'message')} already translated kept)"
+    )

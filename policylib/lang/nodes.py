@@ -64,6 +64,7 @@ __all__ = [
     "Section",
     "SettingDef",
     "Store",
+    "Translation",
     "Value",
     "Vocabulary",
     "comparisons",
@@ -100,6 +101,8 @@ class Loc:
     col: int
 
     def __str__(self) -> str:
+        if self.line <= 0:  # a whole file or folder
+            return self.file
         return f"{self.file}:{self.line}:{self.col}"
 
 
@@ -459,6 +462,9 @@ class Store:
     locale: str = "en_US"
     policy_url: str = ""
     calendar: CalendarDef = CalendarDef()
+    fallbacks: tuple[str, ...] = ()
+    """The languages whose translation may leave messages out, using the default
+    locale's words for them (``store.translations: {es: fallback}``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,6 +538,25 @@ class Alternatives:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """A pack's words in one more locale.
+
+    Attributes:
+        locale: the locale (``es_US``).
+        texts: each of the pack's texts (as the YAML writes it) -> its translation.
+        words: translation id -> plain words (``section-returns``, ``rule-RET-010.title``).
+        phrases: the pack's shared messages in this locale (id -> text).
+        fallback: whether a missing piece falls back to the default locale's words.
+    """
+
+    locale: str
+    texts: Mapping[Message, Message] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)
+    phrases: Mapping[str, Message] = field(default_factory=dict)
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Pack:
     """A whole loaded policy pack, validated and ready to compile."""
 
@@ -554,6 +579,8 @@ class Pack:
     request_model: Any = None
     """The pydantic model requests to this pack validate with (built from the vocabulary)."""
     source: str = ""
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    """The pack's words in its other locales (``locales/<language>/*.ftl``), by locale."""
 
     def escalation_for(self, rule: Rule | None) -> Escalation:
         """Who takes a case this rule (or the default) leaves open: the rule's own

@@ -49,6 +49,7 @@ from policylib.load.rules import AreaReader
 from policylib.load.store import PolicyFile
 from policylib.load.strict_yaml import Node
 from policylib.load.texts import Terms, read_messages, read_pattern
+from policylib.load.translations import read_translations
 from policylib.load.vocabulary import read_vocabulary
 from policylib.request.build import build_models, expression_roots, object_types
 from policylib.request.parse import translate_error
@@ -65,6 +66,7 @@ def load_pack(
     path: str | os.PathLike[str] | None = None,
     *,
     functions: Mapping[str, Function] | None = None,
+    translations: bool = True,
 ) -> Pack:
     """Load and check a rule pack.
 
@@ -74,6 +76,8 @@ def load_pack(
             or None for the bundled pack.
         functions: the store's own functions for expressions (``policylib.Functions``), on
             top of the built-in library.
+        translations: read the pack's other locales (``locales/<language>/*.ftl``);
+            False loads the default locale only (to write a catalog from it).
 
     Returns:
         The validated pack, rules in load order (files alphabetically, rules top to bottom).
@@ -98,6 +102,10 @@ def load_pack(
             None,
             hint="pass a pack directory or a single pack YAML file",
         )
+    if translations and pack is not None and not problems and root.is_dir():
+        fallbacks = {language: True for language in pack.store.fallbacks}
+        catalogs = read_translations(root, pack, problems, fallbacks, loader.fact_kinds)
+        pack = replace(pack, translations=catalogs)
     if problems or pack is None:
         found = problems.sorted()
         raise RuleError(f"{len(found)} problem(s) in rule pack {shown}", found)
@@ -112,6 +120,11 @@ class _Loader:
         self.functions = functions
         self._fact_kinds: dict[str, str] | None = None  # fact -> declared type, once read
         self._terms = Terms()
+
+    @property
+    def fact_kinds(self) -> dict[str, str] | None:
+        """Fact -> declared type, once the facts are read."""
+        return self._fact_kinds
 
     # ---------------------------------------------------------------- the files
 

@@ -58,13 +58,23 @@ __all__ = ["DEFAULT_UNITS", "OUTCOMES", "PolicyFile", "read_escalation", "read_o
 OUTCOMES = tuple(o.value for o in Outcome)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
-_STORE_KEYS = ("name", "timezone", "currency", "locale", "policy_url", "calendar")
+_STORE_KEYS = (
+    "name",
+    "timezone",
+    "currency",
+    "locale",
+    "policy_url",
+    "calendar",
+    "translations",
+)
 DEFAULT_UNITS: Mapping[str, tuple[str, str]] = {
-    "days": ("day", "days"),
-    "business_days": ("business day", "business days"),
-    "hours": ("hour", "hours"),
+    "days": ("", ""),
+    "business_days": ("", ""),
+    "hours": ("", ""),
 }
-"""Units every pack has, in English; ``units:`` in ``policy.yaml`` may reword them."""
+"""Units every pack has; their words are the library's, in each locale (``unit-days-one``
+in ``render/locales/<language>/values.ftl``) unless ``units:`` in ``policy.yaml``
+rewords them."""
 
 
 class PolicyFile:
@@ -92,7 +102,7 @@ class PolicyFile:
             return None
         values: dict[str, str] = {}
         for key, (_, value) in m.items():
-            if key == "calendar":
+            if key in ("calendar", "translations"):
                 continue
             got = doc.text(value, f"store.{key}")
             if got is not None:
@@ -103,7 +113,10 @@ class PolicyFile:
             ("locale", _valid_locale, "a locale like en_US"),
             ("policy_url", lambda v: bool(_WEB_ADDRESS.match(v)), "an http:// or https:// address"),
         )
-        ok = len(values) == len(m) - ("calendar" in m)
+        ok = len(values) == len(m) - ("calendar" in m) - ("translations" in m)
+        fallbacks = self.translations(m["translations"][1]) if "translations" in m else ()
+        if fallbacks is None:
+            ok = False
         for key, check, expected in checks:
             if key in values and not check(values[key]):
                 doc.problem(
@@ -116,7 +129,31 @@ class PolicyFile:
         calendar = self.calendar(m["calendar"][1]) if "calendar" in m else CalendarDef()
         if not ok or calendar is None or "name" not in values:
             return None
-        return Store(calendar=calendar, **values)
+        return Store(calendar=calendar, fallbacks=fallbacks or (), **values)
+
+    def translations(self, node: Node) -> tuple[str, ...] | None:
+        """``store.translations``: language -> ``complete`` (every message translated, the
+        default) or ``fallback`` (a missing one reads in the default locale); the
+        languages that fall back, or None (reported)."""
+        doc = self.doc
+        m = doc.mapping(node, "store.translations", required=(), optional=None)
+        if m is None:
+            return None
+        out: list[str] = []
+        for language, (_, value) in m.items():
+            got = doc.text(value, f"store.translations.{language}")
+            if got not in ("complete", "fallback"):
+                doc.problem(
+                    "bad-store",
+                    f"store.translations.{language} must be complete or fallback",
+                    value,
+                    hint="complete: every message translated; fallback: missing ones read "
+                    "in the store's own locale",
+                )
+                return None
+            if got == "fallback":
+                out.append(language)
+        return tuple(out)
 
     def calendar(self, node: Node) -> CalendarDef | None:
         doc = self.doc

@@ -11,10 +11,9 @@ imported only when one is shown).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -200,7 +199,17 @@ class DecisionContext(_Model):
     formatted for people (fact name -> value)."""
 
 
-Renderer = Callable[["Decision", Audience, Format], str]
+class Renderer(Protocol):
+    """How a decision is explained by the policy that made it (``Policy.render``)."""
+
+    def __call__(
+        self,
+        decision: Decision,
+        audience: Audience = "customer",
+        format: Format = "text",
+        *,
+        locale: str | None = None,
+    ) -> str: ...
 
 
 class Decision(_Model):
@@ -219,9 +228,14 @@ class Decision(_Model):
     which it holds (raised when a field changes meaning or goes away)."""
 
     _renderer: Renderer | None = PrivateAttr(default=None)
+    _request: tuple[Any, datetime] | None = PrivateAttr(default=None)
+    """The request and clock it was decided at, to decide again in another locale."""
 
-    def render(self, audience: Audience = "customer", format: Format = "text") -> str:
-        """The explanation for one audience in one format, by the policy that decided it.
+    def render(
+        self, audience: Audience = "customer", format: Format = "text", *, locale: str | None = None
+    ) -> str:
+        """The explanation for one audience in one format, by the policy that decided it,
+        in ``locale`` (default: the locale it was decided in).
 
         A decision read back from JSON has no policy: use ``policy.render(decision)``.
         """
@@ -230,7 +244,7 @@ class Decision(_Model):
                 "this decision was not made by a policy in this process; render it with "
                 "policy.render(decision, audience, format)"
             )
-        return self._renderer(self, audience, format)
+        return self._renderer(self, audience, format, locale=locale)
 
     # Notebook and console display, imported when asked for (see Alternative.__repr__).
 

@@ -56,8 +56,9 @@ __all__ = [
 MAX_TEXT = 600
 """A filled text longer than this is cut at a word boundary and ends with an ellipsis."""
 
-UNKNOWN = "not known"
-"""What a placeholder shows when its fact is unknown for this request."""
+UNKNOWN = "\u2026"
+"""What a placeholder shows when its fact is unknown and no catalog says how (the
+catalogs' ``value-unknown`` is what readers see: "not known", "no se sabe")."""
 
 MAX_VALUE = 600  # fluent refuses placeables over 2,500 characters; values never get close
 
@@ -178,7 +179,7 @@ def _number(value: Any, **options: Any) -> Any:
         return fluent_number(Decimal(str(float(value))), **options)
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return fluent_number(value, **options)
-    return value if isinstance(value, str) else UNKNOWN  # an unknown fact reads "not known"
+    return value if isinstance(value, str) else UNKNOWN  # fill_compiled passes words
 
 
 def _datetime(value: Any, **options: Any) -> Any:
@@ -317,19 +318,24 @@ def compile_all(bundle: FluentBundle, entries: Mapping[str, str]) -> dict[str, C
     return out
 
 
-def fill_compiled(bundle: FluentBundle, compiled: Compiled, args: Mapping[str, str]) -> str:
+def fill_compiled(
+    bundle: FluentBundle, compiled: Compiled, args: Mapping[str, str], unknown: str = UNKNOWN
+) -> str:
     """A compiled pattern filled with finished strings, whitespace collapsed and capped;
-    a selector or function reads the value a ``Shown`` string remembers."""
+    a selector or function reads the value a ``Shown`` string remembers; a value that is
+    missing reads ``unknown``."""
     if compiled.parts is not None:
         pieces: list[str] = []
         for is_var, name in compiled.parts:
             if is_var:
                 value = args.get(name)
-                name = _value(value) if not value or len(value) > MAX_VALUE else value
+                name = _value(value, unknown) if not value or len(value) > MAX_VALUE else value
             pieces.append(name)
         text = "".join(pieces)
     else:
-        fluent_args = {name: _fluent_arg(_value(args.get(name))) for name in compiled.variables}
+        fluent_args = {
+            name: _fluent_arg(_value(args.get(name), unknown)) for name in compiled.variables
+        }
         result = _format(bundle, compiled.pattern, fluent_args)
         text = result if isinstance(result, str) else ""  # a FluentNone or a number
     return tidy(text)
@@ -347,9 +353,9 @@ def _format(bundle: FluentBundle, pattern: Any, args: dict[str, Any]) -> Any:
         return ""
 
 
-def _value(value: str | None) -> str:
+def _value(value: str | None, unknown: str) -> str:
     if value is None or value == "":
-        return UNKNOWN
+        return unknown
     if len(value) > MAX_VALUE:
         return cap(value, MAX_VALUE)
     return value
@@ -429,6 +435,8 @@ class Phrasebook:
             for message_id, compiled in self._compiled.items()
             if not compiled.variables
         }
+        self.unknown = self._fixed.get("value-unknown", UNKNOWN)
+        """What a value nobody told reads as, in this locale ("not known")."""
 
     def get(self, message_id: str, args: Mapping[str, str] | None = None) -> str:
         """The phrase filled with ``args``; "" when there is no such phrase."""
@@ -438,7 +446,7 @@ class Phrasebook:
         compiled = self._compiled.get(message_id)
         if compiled is None:
             return ""
-        return fill_compiled(self._bundle, compiled, args or {})
+        return fill_compiled(self._bundle, compiled, args or {}, self.unknown)
 
     def first(self, ids: Iterable[str], args: Mapping[str, str] | None = None) -> str:
         """The first of ``ids`` that is a phrase, filled; "" when none is."""

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from policylib.errors import PolicyError
 from policylib.lang.nodes import FactDef, Message, Pack
 from policylib.render.phrasebook import (
     MAX_VALUE,
@@ -50,13 +51,19 @@ _Formatter = Callable[[Any, int | None], str]
 
 
 def _formatter(
-    fact: FactDef, currency: str, locale: str, units: Mapping[str, tuple[str, str]]
+    fact: FactDef,
+    currency: str,
+    locale: str,
+    units: Mapping[str, tuple[str, str]],
+    yes_no: tuple[str, str],
+    words: Callable[[str, str], str],
 ) -> _Formatter:
     """A formatter for one fact, chosen once per pack (format_facts is on the hot path)."""
     unit = fact.unit
     kind = fact.type.name
     if kind == "boolean":
-        return lambda v, _y: "yes" if v else "no"
+        yes, no = yes_no
+        return lambda v, _y: yes if v else no
     if kind == "time":
         return lambda v, _y: clock_words(v, locale) if isinstance(v, time) else as_words(v)
     if kind in ("date", "datetime"):
@@ -103,7 +110,7 @@ def _formatter(
 
         return number
     if kind == "enum":
-        return lambda v, _y: as_words(v)
+        return lambda v, _y: words(f"value-{v}", as_words(v)) if isinstance(v, str) else as_words(v)
     return lambda v, _y: v if isinstance(v, str) else as_words(v)
 
 
@@ -127,10 +134,12 @@ def _typed(value: Any, kind: str) -> Any:
     return value
 
 
-def _guess(value: Any, year: int | None, currency: str, locale: str) -> str:
+def _guess(
+    value: Any, year: int | None, currency: str, locale: str, yes_no: tuple[str, str]
+) -> str:
     """Format a value with no declared fact (kept people-friendly all the same)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no[0] if value else yes_no[1]
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -151,24 +160,36 @@ class TextRenderer:
             shared messages, are compiled here once.
     """
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, locale: str | None = None) -> None:
         self.pack = pack
-        self.locale = pack.store.locale
+        self.locale = locale or pack.store.locale
         self.currency = pack.store.currency
         babel_locale(self.locale)  # warm the cache
+        translation = pack.translations.get(self.locale) if locale is not None else None
+        if locale is not None and translation is None and locale != pack.store.locale:
+            raise PolicyError(
+                f"the pack has no words in {locale}; its locales are "
+                + ", ".join([pack.store.locale, *pack.translations])
+            )
+        self._translation: Mapping[Message, Message] = translation.texts if translation else {}
+        self._words: Mapping[str, str] = translation.words if translation else {}
+        phrases: Mapping[str, Message] = (
+            {**(pack.messages if translation.fallback else {}), **translation.phrases}
+            if translation is not None
+            else pack.messages
+        )
         self._bundle = new_bundle(self.locale)
         self._ids: dict[Message, str] = {}
         # the pack's terms (-brand = ...) first: its texts may reference them
-        entries: dict[str, str] = {
-            name: message.source for name, message in pack.messages.items() if name[:1] == "-"
-        }
+        self._terms = {name: m.source for name, m in phrases.items() if name[:1] == "-"}
+        entries: dict[str, str] = dict(self._terms)
 
         def add(message: Message | None) -> None:
             if message is None or message in self._ids:
                 return
             message_id = f"text-{len(self._ids)}"
             self._ids[message] = message_id
-            entries[message_id] = message.source
+            entries[message_id] = self.translated(message).source
 
         for rule in pack.rules:
             add(rule.text)
@@ -185,10 +206,23 @@ class TextRenderer:
             add(axis.lead)
             add(axis.lead_unasked)
         self._compiled = compile_all(self._bundle, entries)
-        self.book = Phrasebook({n: m.source for n, m in pack.messages.items()}, self.locale)
+        self.book = Phrasebook({n: m.source for n, m in phrases.items()}, self.locale)
         """The connecting words of this pack's replies."""
+        self.units: Mapping[str, tuple[str, str]] = {
+            name: (
+                self.pack_word(f"unit-{name}.one", one) or self.book.get(f"unit-{name}-one"),
+                self.pack_word(f"unit-{name}.other", other) or self.book.get(f"unit-{name}-other"),
+            )
+            for name, (one, other) in pack.units.items()
+        }
+        """Words for the units facts count in, in this locale: unit -> (one, other)."""
+        self._yes_no = (self.book.get("value-yes"), self.book.get("value-no"))
+        self.unknown = self.book.get("value-unknown")
+        """What a fact the request does not tell reads as."""
         self._formatters: dict[str, _Formatter] = {
-            name: _formatter(fact, self.currency, self.locale, pack.units)
+            name: _formatter(
+                fact, self.currency, self.locale, self.units, self._yes_no, self.pack_word
+            )
             for name, fact in pack.facts.items()
         }
         self._late: dict[Message, Compiled] = {}
@@ -198,8 +232,6 @@ class TextRenderer:
         self._moments = frozenset(
             name for name, fact in pack.facts.items() if fact.type.name == "datetime"
         )
-        self._translation: Mapping[Message, Message] = {}
-        self._words: Mapping[str, str] = {}
 
     def __repr__(self) -> str:
         return f"<TextRenderer {self.pack.store.name!r} {self.locale}: {len(self._ids)} texts>"
@@ -244,7 +276,7 @@ class TextRenderer:
                 text = (
                     fmt(value, year)
                     if fmt is not None
-                    else _guess(value, year, self.currency, self.locale)
+                    else _guess(value, year, self.currency, self.locale, self._yes_no)
                 )
             out[name] = Shown(text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE), value)
         return out
@@ -281,7 +313,7 @@ class TextRenderer:
         compiled = (
             self._compiled[message_id] if message_id is not None else self._compile_late(message)
         )
-        return fill_compiled(self._bundle, compiled, formatted)
+        return fill_compiled(self._bundle, compiled, formatted, self.unknown)
 
     def question(self, fact: FactDef, formatted: Mapping[str, str]) -> str:
         """What to ask the customer when ``fact`` is unknown."""
@@ -299,14 +331,19 @@ class TextRenderer:
             value = _typed(value, definition.type.name)
         formatter = self._formatters.get(fact)
         if formatter is None:
-            return _guess(value, 0, self.currency, self.locale)
+            return _guess(value, 0, self.currency, self.locale, self._yes_no)
         return formatter(value, 0)
 
     def value(self, value: Any, year: int | None = None) -> str:
-        """One value with no fact of its own (a search's candidate), as people read it."""
+        """One value with no fact of its own (a search's candidate), as people read it:
+        an offer kind's name in its words ("store_credit": "store credit")."""
         if isinstance(value, time):
             return clock_words(value, self.locale)
-        return _guess(value, year, self.currency, self.locale)
+        if isinstance(value, str):
+            kind = self.pack.alternatives.kinds.get(value)
+            if kind is not None and kind.words:
+                return self.pack_word(f"alternative-{value}", kind.words)
+        return _guess(value, year, self.currency, self.locale, self._yes_no)
 
     def _compile_late(self, message: Message) -> Compiled:
         """A text that was not in the pack at construction: compiled once, in its own bundle."""
@@ -314,8 +351,7 @@ class TextRenderer:
             compiled = self._late.get(message)
             if compiled is None:
                 bundle = new_bundle(self.locale)
-                terms = {n: m.source for n, m in self.pack.messages.items() if n[:1] == "-"}
-                compiled = compile_all(bundle, {**terms, "late": message.source})["late"]
+                compiled = compile_all(bundle, {**self._terms, "late": message.source})["late"]
                 if len(self._late) < 1024:
                     self._late[message] = compiled
             return compiled

@@ -41,7 +41,6 @@ from policylib.errors import PolicyError
 from policylib.lang.expr import Program
 from policylib.lang.nodes import GRANTING, Axis, Message, Outcome, Pack, facts_read
 from policylib.output.decision import Alternative, built
-from policylib.render.values import clock_words
 from policylib.request.base import Request
 from policylib.request.scalars import clock_text
 
@@ -117,7 +116,8 @@ class Search:
                 and the changed request's formatted facts.
             fill: renders a Fluent message with formatted values.
             evaluate: runs an axis's expression on the request.
-            words: a candidate value as people read it.
+            words: a candidate value as people read it, in the reply's locale (an offer
+                kind in its words, a time of day on the store's clock).
             escalation_contact: who takes the case (for the fallback's text).
 
         Returns:
@@ -215,13 +215,6 @@ class Search:
                 offered += 1
                 yield self._candidate(axis, value, current, request, fill, words)
 
-    def _shown(self, value: Any, words: Words) -> str:
-        """A candidate's value in words: a time of day by Babel in the store's locale
-        (``18:00``; the store's house style in English), anything else by ``words``."""
-        if isinstance(value, time):
-            return clock_words(value, self.pack.store.locale)
-        return words(value)
-
     def _candidate(
         self, axis: Axis, value: Any, current: Any, request: Request, fill: Fill, words: Words
     ) -> _Candidate:
@@ -235,13 +228,9 @@ class Search:
         kind = axis.kind or str(value)
         shown: dict[str, str] = {}
         if isinstance(value, BaseModel):
-            shown = {
-                name: self._shown(v, words) for name, v in value.__dict__.items() if v is not None
-            }
+            shown = {name: words(v) for name, v in value.__dict__.items() if v is not None}
         else:
-            offer = self.alternatives.kinds.get(str(value)) if isinstance(value, str) else None
-            said = offer.words if offer is not None else None
-            shown["value"] = said or self._shown(value, words)
+            shown["value"] = words(value)
         lead = axis.lead_unasked if current is None and axis.lead_unasked else axis.lead
         return _Candidate(kind, tuple(pairs), change, fill(lead, shown))
 

@@ -5,3 +5,16 @@ moment = { $time } { $zone } on { $day }
 # The same moment on the customer's clock, when it reads differently.
 moment-yours = { $moment } ({ $yours } your time)
 moment-yours-day = { $time } on { $day }
+
+# The units every pack counts in, one and several.
+unit-days-one = day
+unit-days-other = days
+unit-business_days-one = business day
+unit-business_days-other = business days
+unit-hours-one = hour
+unit-hours-other = hours
+
+# A yes/no fact, and a fact the request does not tell.
+value-yes = yes
+value-no = no
+value-unknown = not known
