@@ -141,12 +141,12 @@ class Recorded:
         decide = self.policy.probe
 
         def probe(
-            request: Request, clock: datetime, sku: str | None = None
+            request: Request, clock: datetime, sku: str | None = None, voice: Any = None
         ) -> list[tuple[Verdict, dict[str, str]]]:
             self.probed.append(request)
             if self.failure is not None:
                 raise self.failure
-            return decide(request, clock, sku)
+            return decide(request, clock, sku, voice)
 
         self.policy.probe = probe  # type: ignore[method-assign]
 

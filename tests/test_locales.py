@@ -225,3 +225,16 @@ def test_a_granted_change_restates_the_new_day_and_window(
     assert "between 8 a.m. and noon" in decision.render("chat")
     spanish = bundled_policy.evaluate(_example("window_change_before_cutoff"), locale="es")
     assert "martes, 24 de noviembre" in spanish.explanation
+
+
+def test_the_command_line_answers_and_publishes_in_a_chosen_locale() -> None:
+    runner = CliRunner()
+    request = str(EXAMPLES / "membership_cancel.json")
+    spanish = runner.invoke(cli, ["explain", request, "--locale", "es"])
+    assert spanish.exit_code == 0, spanish.output
+    assert "diciembre" in spanish.output
+    unknown = runner.invoke(cli, ["publish", "--locale", "xx"])
+    assert unknown.exit_code == 2
+    assert unknown.output.strip().endswith(
+        "the pack has no words in 'xx'; it answers in en_US, es_US"
+    )

@@ -3,15 +3,17 @@
 ::
 
     policylib explain REQUEST.json [--rules DIR] [--format text|markdown|html|json]
-                                   [--audience customer|agent|chat] [--now ISO] [-o FILE]
+                                   [--audience customer|agent|chat] [--locale LOCALE]
+                                   [--now ISO] [-o FILE]
     policylib examples [--copy DIR]
     policylib demo [--rules DIR] [--audience customer|agent|chat] [--now ISO]
     policylib check [DIR] [--format text|json]
     policylib test [DIR] [-k EXPR] [--coverage] [--fail-under PCT] [--format text|json]
     policylib lint [DIR] [--solver auto|z3|search] [--format text|json]
-    policylib publish [DIR] [--format markdown|html] [-o FILE]
+    policylib publish [DIR] [--format markdown|html] [--locale LOCALE] [-o FILE]
     policylib init DIR
     policylib schema [DIR]
+    policylib translate [DIR] --locale LANGUAGE
     policylib mcp [--rules DIR] [--now ISO]
     policylib --version
 

@@ -179,6 +179,14 @@ audience_option = click.option(
     help="Who the explanation is for.",
 )
 
+locale_option = click.option(
+    "--locale",
+    metavar="LOCALE",
+    default=None,
+    help="Answer in this locale of the pack (es, es_US); default: the request's "
+    "customer.language, else the pack's own.",
+)
+
 
 def read_request(source: str) -> bytes:
     """The request's bytes from a file or stdin (``-``); at most one byte over the limit."""

@@ -20,6 +20,7 @@ from policylib.cli.common import (
     describe,
     fail,
     load,
+    locale_option,
     moment_callback,
     output_option,
     pack_name,
@@ -64,6 +65,7 @@ DEMO_NOW = datetime.fromisoformat("2026-11-20T15:00:00-05:00")
     help="The explanation as text, markdown or html; json: the whole decision.",
 )
 @audience_option
+@locale_option
 @click.option(
     "--now",
     metavar="ISO",
@@ -77,6 +79,7 @@ def explain(
     rules: str | None,
     format_: str,
     audience: str,
+    locale: str | None,
     now: datetime | None,
     output: str | None,
 ) -> None:
@@ -88,7 +91,7 @@ def explain(
         fail(f"{source} is empty: expected a request as a JSON object")
     policy = load(rules)
     with reported(source):
-        decision = policy.evaluate(data, now=now)
+        decision = policy.evaluate(data, now=now, locale=locale)
     if format_ == "json":
         text = json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False)
     else:

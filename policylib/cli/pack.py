@@ -21,6 +21,7 @@ from policylib.cli.common import (
     pack_name,
     plural,
     report_format_option,
+    reported,
     write_output,
 )
 from policylib.errors import PolicyError, Problem, RuleError
@@ -127,7 +128,8 @@ def _problem_dict(problem: Problem) -> dict[str, object]:
     epilog="Examples:\n\n"
     "\b\n"
     "  policylib publish > policy.md\n"
-    "  policylib publish examples/packs/voltaic --format html -o policy.html"
+    "  policylib publish examples/packs/voltaic --format html -o policy.html\n"
+    "  policylib publish --locale es --format html -o politica.html"
 )
 @pack_arguments
 @click.option(
@@ -138,8 +140,16 @@ def _problem_dict(problem: Problem) -> dict[str, object]:
     show_default=True,
     help="Page format.",
 )
+@click.option(
+    "--locale",
+    metavar="LOCALE",
+    default=None,
+    help="The page's language, one the pack speaks (es, es_US); default: the pack's own.",
+)
 @output_option
-def publish(directory: str | None, format_: str, output: str | None) -> None:
+def publish(directory: str | None, format_: str, locale: str | None, output: str | None) -> None:
     """Generate the customer-facing policy page from a rule pack (default: bundled)."""
     policy = load(directory)
-    write_output(policy.publish(format="html" if format_ == "html" else "markdown"), output)
+    with reported(pack_name(directory)):
+        page = policy.publish(format="html" if format_ == "html" else "markdown", locale=locale)
+    write_output(page, output)

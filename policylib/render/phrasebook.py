@@ -404,6 +404,8 @@ def library_phrases(language: str) -> dict[str, str]:
         for entry in sorted(found.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".ftl"):
                 out.update(_phrase_sources(entry.read_text(encoding="utf-8")))
+        if name == "en" and language != "en":
+            out.pop("clock-style", None)  # a house style is one language's: CLDR elsewhere
     return out
 
 

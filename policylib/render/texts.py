@@ -33,6 +33,7 @@ from policylib.render.phrasebook import (
     new_bundle,
 )
 from policylib.render.values import (
+    END_OF_DAY,
     as_words,
     babel_locale,
     clock_words,
@@ -57,6 +58,7 @@ def _formatter(
     units: Mapping[str, tuple[str, str]],
     yes_no: tuple[str, str],
     words: Callable[[str, str], str],
+    clock: Callable[[time], str],
 ) -> _Formatter:
     """A formatter for one fact, chosen once per pack (format_facts is on the hot path)."""
     unit = fact.unit
@@ -65,7 +67,7 @@ def _formatter(
         yes, no = yes_no
         return lambda v, _y: yes if v else no
     if kind == "time":
-        return lambda v, _y: clock_words(v, locale) if isinstance(v, time) else as_words(v)
+        return lambda v, _y: clock(v) if isinstance(v, time) else as_words(v)
     if kind in ("date", "datetime"):
 
         def day(v: Any, year: int | None) -> str:
@@ -217,11 +219,18 @@ class TextRenderer:
         }
         """Words for the units facts count in, in this locale: unit -> (one, other)."""
         self._yes_no = (self.book.get("value-yes"), self.book.get("value-no"))
+        self._house_clock = self.book.get("clock-style") == "house"
         self.unknown = self.book.get("value-unknown")
         """What a fact the request does not tell reads as."""
         self._formatters: dict[str, _Formatter] = {
             name: _formatter(
-                fact, self.currency, self.locale, self.units, self._yes_no, self.pack_word
+                fact,
+                self.currency,
+                self.locale,
+                self.units,
+                self._yes_no,
+                self.pack_word,
+                self.clock,
             )
             for name, fact in pack.facts.items()
         }
@@ -281,13 +290,33 @@ class TextRenderer:
             out[name] = Shown(text if len(text) <= MAX_VALUE else cap(text, MAX_VALUE), value)
         return out
 
+    def clock(self, moment: time) -> str:
+        """A time of day: in the catalog's house style when it says so (``clock-style =
+        house``, then ``clock-hour``: "8 a.m.", "4:30 p.m.", "noon"), else as CLDR writes
+        it in the locale."""
+        book = self.book
+        if not self._house_clock:
+            return clock_words(moment, self.locale)
+        if moment >= END_OF_DAY or moment == time(0):
+            return book.get("clock-midnight")
+        if moment == time(12):
+            return book.get("clock-noon")
+        hour = str(moment.hour % 12 or 12)
+        period = book.get("clock-am" if moment.hour < 12 else "clock-pm")
+        if moment.minute:
+            minutes = f"{moment.minute:02d}"
+            return book.get(
+                "clock-hour-minutes", {"hour": hour, "minutes": minutes, "period": period}
+            )
+        return book.get("clock-hour", {"hour": hour, "period": period})
+
     def moment(self, value: datetime, year: int | None, viewer: tzinfo | None = None) -> str:
         """A moment as the store's clock reads it, saying whose clock ("6 p.m. Eastern
         Time on Monday, December 7"), and the customer's time beside it when their UTC
         offset differs then ("(3 p.m. your time)")."""
         local = value.astimezone(self._zone)
         args = {
-            "time": clock_words(local.time().replace(tzinfo=None), self.locale),
+            "time": self.clock(local.time().replace(tzinfo=None)),
             "zone": self._zone_words,
             "day": format_day(local.date(), self.locale, year is not None and local.year != year),
         }
@@ -295,7 +324,7 @@ class TextRenderer:
         if viewer is None or value.astimezone(viewer).utcoffset() == local.utcoffset():
             return shown
         theirs = value.astimezone(viewer)
-        yours = clock_words(theirs.time().replace(tzinfo=None), self.locale)
+        yours = self.clock(theirs.time().replace(tzinfo=None))
         if theirs.date() != local.date():
             yours = self.book.get(
                 "moment-yours-day",
@@ -323,6 +352,14 @@ class TextRenderer:
         phrase = "question-generic-wh" if _starts_with_wh(label) else "question-generic"
         return self.book.get(phrase, {"fact_label": label})
 
+    def shown(self, fact: str, value: Any, year: int | None = None) -> Shown:
+        """A fact's value as people read it, remembering the value, so a text's selector
+        chooses by it; the JSON forms a decision read back holds work too."""
+        definition = self.pack.facts.get(fact)
+        if definition is not None:
+            value = _typed(value, definition.type.name)
+        return self.format_facts({fact: value}, year=year).get(fact) or Shown(self.unknown, None)
+
     def format_value(self, fact: str, value: Any) -> str:
         """One value of a fact as people read it, with the year always shown for dates;
         the JSON forms a decision read back holds (ISO dates, decimal strings) work too."""
@@ -338,7 +375,7 @@ class TextRenderer:
         """One value with no fact of its own (a search's candidate), as people read it:
         an offer kind's name in its words ("store_credit": "store credit")."""
         if isinstance(value, time):
-            return clock_words(value, self.locale)
+            return self.clock(value)
         if isinstance(value, str):
             kind = self.pack.alternatives.kinds.get(value)
             if kind is not None and kind.words:

@@ -8,15 +8,15 @@ Every value comes from CLDR through Babel in the locale it is given: money by
 ``format_currency``, numbers by ``format_decimal``, percentages by the locale's percent
 pattern (``15%``, ``15 %``), days by the locale's pattern for the ``MMMMEEEEd`` skeleton
 (``jeudi 26 novembre``), lists by ``format_list`` (``a, b ou c``) and times by
-``format_time`` (``18:00``). One choice is the store's own: English times are written
-in its house style (``6 p.m.``, ``noon``), as ``_HOUSE_CLOCKS`` records per language.
+``format_time`` (``18:00``). A catalog may write times in a house style instead (the
+English one says ``6 p.m.`` and ``noon``): see ``TextRenderer.clock``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, time
 from decimal import Decimal
 
@@ -117,8 +117,6 @@ def format_percent(value: Decimal | int, locale: str) -> str:
 def as_words(value: object, locale: str = "en_US") -> str:
     """An enum value or any other value as plain words; a set of them as the locale's
     list ("a, b, and c")."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, str):
         return value.replace("_", " ")
     if isinstance(value, frozenset | set | tuple | list):
@@ -128,7 +126,7 @@ def as_words(value: object, locale: str = "en_US") -> str:
 
 def join_words(items: Sequence[str], last: str = "and", locale: str = "en_US") -> str:
     """Words as the locale lists them (Babel's ``format_list``): "a, b, and c" (en), "a, b
-    ou c" (fr, with ``last="or"``); "none" for no words at all.
+    ou c" (fr, with ``last="or"``); nothing for no words at all.
 
     Raises:
         ValueError: ``last`` is neither ``and`` nor ``or``.
@@ -136,7 +134,7 @@ def join_words(items: Sequence[str], last: str = "and", locale: str = "en_US") -
     if last not in ("and", "or"):
         raise ValueError(f"unknown list word {last!r}; use 'and' or 'or'")
     if not items:
-        return "none"
+        return ""
     found = babel_locale(locale)
     if last == "or":
         return str(babel.lists.format_list(list(items), style="or", locale=found))
@@ -144,33 +142,13 @@ def join_words(items: Sequence[str], last: str = "and", locale: str = "en_US") -
 
 
 def clock_words(moment: time, locale: str = "en_US") -> str:
-    """A time of day as the locale writes it: "18:00" (fr, de, Babel's short time); in
-    English, the store's house style (8 a.m., noon, 4:30 p.m., midnight)."""
-    found = babel_locale(locale)
-    house = _HOUSE_CLOCKS.get(found.language)
-    if house is not None:
-        return house(moment)
+    """A time of day as CLDR writes it in the locale ("18:00" in fr and de, "6:00 p.m."
+    in es_US); a time at the very end of the day reads as midnight. A catalog's house
+    style (the ``clock-*`` messages the English one has) is applied by ``TextRenderer``."""
     if moment >= END_OF_DAY:
         moment = time(0)
-    return str(babel.dates.format_time(moment, "short", locale=found))
+    return str(babel.dates.format_time(moment, "short", locale=babel_locale(locale)))
 
 
 END_OF_DAY = time(23, 59)
 """From here on a time is the end of the day (a window "until 24:00")."""
-
-
-def _english_clock(moment: time) -> str:
-    """The store's English clock, AP style: 8 a.m., noon, 4:30 p.m., midnight. CLDR's
-    ``en`` short time is "8:00 AM", which the store's English texts do not use."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "noon" if moment.hour == 12 else "midnight"
-    if moment >= END_OF_DAY:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "a.m." if moment.hour < 12 else "p.m."
-    return f"{hour}:{moment.minute:02d} {suffix}" if moment.minute else f"{hour} {suffix}"
-
-
-_HOUSE_CLOCKS: dict[str, Callable[[time], str]] = {"en": _english_clock}
-"""Language -> the store's own way of writing a time, where it differs from CLDR's;
-every other language gets Babel's ``format_time``."""

@@ -18,3 +18,13 @@ unit-hours-other = hours
 value-yes = yes
 value-no = no
 value-unknown = not known
+
+# A time of day in the store's house style (AP: 8 a.m., 4:30 p.m., noon), where it
+# differs from CLDR's ("8:00 AM"); clock-style = cldr uses CLDR's.
+clock-style = house
+clock-hour = { $hour } { $period }
+clock-hour-minutes = { $hour }:{ $minutes } { $period }
+clock-am = a.m.
+clock-pm = p.m.
+clock-noon = noon
+clock-midnight = midnight

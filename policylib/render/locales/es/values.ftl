@@ -18,3 +18,6 @@ unit-hours-other = horas
 value-yes = sí
 value-no = no
 value-unknown = no se sabe
+
+# La hora del día como la escribe CLDR para la configuración regional (6:00 p.m.).
+clock-style = cldr
