@@ -326,8 +326,9 @@ class Policy:
                 "now must be a datetime with a time zone (e.g. datetime.now(timezone.utc))",
                 [Problem("wrong-type", "expected an aware datetime", "now", value=shorten(now))],
             )
-        shown = f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
-        late = events_after(req, clock, self.zone, what=shown)
+        late = events_after(
+            req, clock, self.zone, what=f"the time it is decided ({clock:%Y-%m-%d %H:%M %z})"
+        )
         if late:
             raise RequestError(
                 "the request is about events after the time it is decided; check its dates "

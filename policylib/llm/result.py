@@ -106,7 +106,6 @@ RESULT_SCHEMA: dict[str, Any] = {
     "required": ["schema_version", "outcome", "reply", "offers", "question", "citation"],
 }
 """The JSON Schema of ``tool_result`` (an MCP tool's output schema, say)."""
-"""The version of the result's shape; it changes only when a key changes meaning or goes."""
 
 MAX_ERRORS = 20
 """Most problems an invalid-request result lists (a model fixes the first ones first)."""
