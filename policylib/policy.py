@@ -515,7 +515,7 @@ class Policy:
             text=text,
             why=why,
             apology=rule.apology if rule else False,
-            answers=rule.answers if rule else False,
+            answers=rule.answers if rule else True,  # the default text is the whole answer
         )
 
     def _reasons(
@@ -625,7 +625,11 @@ class Policy:
             escalation_contact=self._contact(deciding, voice),
             agent_may_approve=first.formatted.get(escalation.may_approve, ""),
             facts=mattered,
-            values={n: first.formatted[n] for n in self._phrase_facts if n in first.formatted},
+            values={
+                n: getattr(first.formatted[n], "value", None)
+                for n in self._phrase_facts
+                if n in first.formatted
+            },
         )
 
     # ------------------------------------------------------------------ chatbots and LLMs

@@ -22,7 +22,6 @@ granted-change_delivery =
     }
 granted-price_adjustment = Good news: we can adjust the price for you.
 granted-delivery_estimate = Here's when you can expect your order.
-good-news = Good news:
 
 partial = We can do part of what you asked.
 partial-return = We can take this return, but we can't refund all of it.

@@ -173,3 +173,23 @@ def test_escalate_passes_the_case_on_once_even_with_nothing_else_to_offer(
     assert not list(_contradictions(decision))
     chat = decision.render(audience="chat")
     assert chat.count("passed your return to") == 1, chat
+
+
+@pytest.mark.parametrize("pack", PACK_DIRS)
+def test_the_chat_says_each_reasons_text_whole_and_no_why(
+    decided: dict[str, list[tuple[Example, policylib.Decision]]], pack: str
+) -> None:
+    """The bubble is built from the reasons' own fields, not from cutting sentences out of
+    them: each text the customer reply says is in it as written; no why is."""
+    wrong: list[str] = []
+    for example, decision in decided[pack]:
+        if decision.outcome is Outcome.NEEDS_INFO:
+            continue
+        chat = decision.render(audience="chat")
+        customer = decision.render(audience="customer")
+        for reason in decision.reasons:
+            if reason.text and reason.text in customer and reason.text not in chat:
+                wrong.append(f"{example.name}: lost {reason.text!r}")
+            if reason.why and reason.why not in (reason.text, "") and reason.why in chat:
+                wrong.append(f"{example.name}: says the why {reason.why!r}")
+    assert not wrong, "\n".join(wrong)

@@ -73,7 +73,7 @@ def test_a_contradicted_example_fails_naming_where_and_what(contradicted: Path) 
     result = run_test(str(contradicted))
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert out.startswith("hygiene.yaml:32: opened toilet seat, changed mind\n")
+    assert out.startswith("hygiene.yaml:33: opened toilet seat, changed mind\n")
     assert "  outcome: expected granted, got denied\n" in out
     assert "  HYG-001 (deciding rule): held -> denied\n" in out
     assert re.search(r"\n\d+ passed, 1 failed\n$", out)
@@ -165,7 +165,7 @@ def test_json_has_every_result_and_the_coverage(contradicted: Path) -> None:
     assert failed == {
         "name": "opened toilet seat, changed mind",
         "file": "hygiene.yaml",
-        "line": 32,
+        "line": 33,
         "passed": False,
         "failures": ["outcome: expected granted, got denied"],
         "error": "",
@@ -194,7 +194,7 @@ def test_check_runs_the_examples(contradicted: Path) -> None:
     assert result.exit_code == 1, result.output
     assert result.stdout == (
         f"{contradicted}/: 1 problem\n"
-        "hygiene.yaml:32:3: example-failed: opened toilet seat, changed mind: outcome: "
+        "hygiene.yaml:33:3: example-failed: opened toilet seat, changed mind: outcome: "
         "expected granted, got denied\n"
         "    hint: `policylib test` shows the example's trace\n"
     )
@@ -224,7 +224,7 @@ def test_check_json_lists_failing_examples_as_problems(contradicted: Path) -> No
             "code": "example-failed",
             "message": "opened toilet seat, changed mind: outcome: expected granted, got denied",
             "file": "hygiene.yaml",
-            "line": 32,
+            "line": 33,
             "col": 3,
             "hint": "`policylib test` shows the example's trace",
             "rule": "HYG-001",

@@ -9,13 +9,12 @@ check them through the decisions they lead to.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import shutil
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given

@@ -10,6 +10,7 @@ then read the diff: those files are the product.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib.resources
 import re
@@ -43,7 +44,7 @@ from policylib.output.decision import (
     Reason,
     RuleTrace,
 )
-from policylib.render.phrasebook import UNKNOWN
+from policylib.render.phrasebook import Phrasebook
 from policylib.render.texts import TextRenderer
 from policylib.render.views import render_decision
 from policylib.testing import engine_pack, fact
@@ -111,6 +112,7 @@ def hygiene_denial(name: str | None = "Dana", item: str = "toilet seat") -> Deci
             url=f"{POLICIES}#opened-hygiene-items",
         ),
         text=f"Because the {item} has been opened, we can't take it back.",
+        answers=True,  # the text says the outcome itself
         why=(
             "Bath and personal-care items can't be sold again once opened. This keeps "
             "everything we sell clean and safe for the next customer, including you."
@@ -194,6 +196,7 @@ def truck_loaded() -> Decision:
             section="delivery", title="Delivery", url=f"{POLICIES}#changing-a-delivery"
         ),
         text="Your order is already on the delivery truck, so we can't change the day or time now.",
+        answers=True,
         why=(
             "Each truck is packed in route order, so one change would delay every stop after yours."
         ),
@@ -315,6 +318,7 @@ def damaged_apology(sorry_in_text: bool = True) -> Decision:
         text=text,
         why="It's our job to get it to you in one piece.",
         apology=True,
+        answers=sorry_in_text,  # the text says sorry and what we'll do in its own words
     )
     return Decision(
         outcome=Outcome.GRANTED,
@@ -419,7 +423,7 @@ def needs_info() -> Decision:
             "return",
             {
                 "whether it is a bath or personal-care item": "yes",
-                "whether the item has been opened": UNKNOWN,
+                "whether the item has been opened": "not known",
             },
         ),
         decided_at=DECIDED_AT,
@@ -501,6 +505,7 @@ def default_escalate() -> Decision:
             "Your request doesn't fit one of our standard answers, so a member of our care "
             "team will look at it personally and write back to you."
         ),
+        answers=True,
     )
     return Decision(
         outcome=Outcome.ESCALATE,
@@ -626,11 +631,18 @@ def test_customer_text_reads_well(voice: TextRenderer, case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_chat_is_short_and_clean(voice: TextRenderer, case: str) -> None:
+    """The bubble is the greeting, the answer and each reason's own text, whole: never a
+    why, never a sentence cut out of a text."""
     decision = CASES[case]()
     text = render_decision(decision, voice, "chat")
-    first = text.split("\n\n", 1)[0]
-    assert len(re.findall(r"[.!?](\s|$)", first)) <= 2, first
     assert text.startswith("Hi ")
+    for reason in decision.reasons:
+        assert not reason.why or reason.why not in text, text
+        if decision.outcome != Outcome.NEEDS_INFO:
+            assert reason.text in text
+    assert len(text) < len(render_decision(decision, voice, "customer")) or not any(
+        r.why for r in decision.reasons
+    )
     _assert_clean(text)
 
 
@@ -648,7 +660,10 @@ def test_customer_text_opens_with_the_answer_and_ends_with_the_policy(voice: Tex
 def test_denied_without_the_answer_in_the_rule_text_gets_a_headline(voice: TextRenderer) -> None:
     decision = truck_loaded()
     reason = decision.reasons[0].model_copy(
-        update={"text": "Your delivery on Tuesday, December 1 is already planned into a route."}
+        update={
+            "text": "Your delivery on Tuesday, December 1 is already planned into a route.",
+            "answers": False,
+        }
     )
     text = render_decision(decision.model_copy(update={"reasons": [reason]}), voice)
     assert text.splitlines()[2].startswith("We can't make this change to your delivery.")
@@ -673,7 +688,7 @@ def test_a_denial_is_never_a_bare_no(voice: TextRenderer) -> None:
         text = render_decision(decision, voice)
         # with nothing to offer, the reply still says what to do next
         assert "If you think we've missed something, just reply" in text
-        assert text.splitlines()[-1].startswith("You can read our full policy")
+        assert text.splitlines()[-1].startswith("You can read the “")
 
 
 def test_cancellation_is_confirmed_before_any_offer(voice: TextRenderer) -> None:
@@ -701,8 +716,10 @@ def test_needs_info_asks_exactly_one_question(voice: TextRenderer) -> None:
     text = render_decision(needs_info(), voice)
     assert text.startswith("Hi Dana, before I can answer, I need to know one thing:")
     assert text.count("?") == 1
+    # the rule's why, as its author wrote it
     assert (
-        "It matters because bath and personal-care items can't be sold again once opened." in text
+        "Here's why it matters: Bath and personal-care items can't be sold again once opened."
+        in text
     )
     chat = render_decision(needs_info(), voice, "chat")
     assert chat.startswith("Hi Dana, one quick question before I can answer:")
@@ -715,8 +732,9 @@ def test_needs_info_names_what_is_at_stake_when_the_why_does_not(voice: TextRend
         update={"why": "This protects the health of the next customer."}
     )
     text = render_decision(decision.model_copy(update={"reasons": [reason]}), voice)
+    # the title says what is at stake, as written (never lower-cased into a clause)
     assert (
-        "It matters because opened bath and personal-care items can't be returned. "
+        "Here's why it matters: Opened bath and personal-care items can't be returned. "
         "This protects the health of the next customer." in text
     )
 
@@ -746,9 +764,13 @@ def test_offers_for_several_items_name_their_item(voice: TextRenderer) -> None:
         Alternative(kind="supervisor_review", text="I can ask a supervisor.", item="speaker"),
     ]
     text = render_decision(base.model_copy(update={"alternatives": alternatives}), voice)
-    assert "- For the headphones: an exchange for another pair, with no fee." in text
-    assert "- For the speaker: a supervisor can review your case." in text
-    assert "- For the speaker: I can ask a supervisor." in text  # "I" keeps its capital
+    # each item's options under it, as their authors wrote them (no letter changes case)
+    assert "- For the headphones:\n  - An exchange for another pair, with no fee.\n" in text
+    assert (
+        "- For the speaker:\n  - A supervisor can review your case.\n"
+        "  - I can ask a supervisor.\n" in text
+    )
+    assert text.count("For the speaker") == 1
 
 
 def test_mixed_outcomes_across_items_get_the_mixed_headline(voice: TextRenderer) -> None:
@@ -766,7 +788,9 @@ def test_no_name_greets_without_one(voice: TextRenderer) -> None:
 
 def test_headlines_come_from_the_request_kind_first(voice: TextRenderer) -> None:
     decision = truck_loaded()
-    reason = decision.reasons[0].model_copy(update={"text": "Your order is on its way."})
+    reason = decision.reasons[0].model_copy(
+        update={"text": "Your order is on its way.", "answers": False}
+    )
     plain = decision.model_copy(update={"reasons": [reason]})
     for kind, headline in [
         ("return", "We can't take this return."),
@@ -896,7 +920,7 @@ def test_a_pack_in_a_language_policylib_has_no_phrases_for_still_greets(
 ) -> None:
     text = euro_policy.render(hygiene_denial())
     assert text.startswith("Hi Dana,")
-    assert "You can read our full policy" in text
+    assert "You can read the “Bath and personal-care items” section of our policy" in text
 
 
 # --------------------------------------------------------------------------- decisions read back
@@ -1213,7 +1237,8 @@ def test_fill_inserts_values_literally_and_marks_unknowns() -> None:
     rule = pack.rules[0]
     text = renderer.fill(rule.text, {"item_price": "$49.99", "item_name": "{ $item_price } <b>"})
     assert text == "We can refund $49.99 for the { $item_price } <b>. Thanks for asking."
-    assert renderer.fill(rule.why, {}) == f"It arrived {UNKNOWN} ago."  # type: ignore[arg-type]
+    # an unknown value reads as the catalog says ("not known")
+    assert renderer.fill(rule.why, {}) == f"It arrived {renderer.unknown} ago."  # type: ignore[arg-type]
     assert renderer.fill(rule.offers[0].text, {"item_price": "$5.00"}) == "Store credit for $5.00."
 
 
@@ -1238,13 +1263,15 @@ def test_question_uses_the_fact_question_or_a_generic_one() -> None:
         renderer.question(pack.facts["item_opened"], formatted)
         == "Has the shower head been taken out of its sealed packaging?"
     )
+    # a pack's customer facts all have a question (the loader sees to it); a hand-built
+    # one without falls back to its label, as written, with no English article added
     assert (
         renderer.question(pack.facts["reason"], {})
-        == "Could you tell us the reason for the request?"
+        == "Could you tell us this: reason for the request?"
     )
     assert (
         renderer.question(pack.facts["new_date"], {})
-        == "Could you tell us the new delivery day you asked for?"
+        == "Could you tell us this: the new delivery day you asked for?"
     )
 
 
@@ -1344,7 +1371,7 @@ def test_needs_info_does_not_explain_an_unrelated_rule(bundled_policy: Policy) -
 def test_needs_info_explains_the_rule_waiting_only_on_the_question(bundled_policy: Policy) -> None:
     seat = {"name": "toilet seat", "category": "bath", "tags": ["hygiene"]}
     text = _bundled(bundled_policy, _delivered(seat, reason="changed_mind")).render()
-    assert "It matters because" in text
+    assert "Here's why it matters:" in text
 
 
 def test_an_option_ending_shared_by_several_is_said_once(bundled_policy: Policy) -> None:
@@ -1371,7 +1398,7 @@ def test_an_option_ending_shared_by_several_is_said_once(bundled_policy: Policy)
 def test_chat_ends_with_the_policy_link(bundled_policy: Policy) -> None:
     lamp = {"name": "lamp", "category": "lighting", "condition": "unopened"}
     text = _bundled(bundled_policy, _delivered(lamp, reason="changed_mind")).render("chat")
-    assert text.splitlines()[-1].startswith("You can read our full policy")
+    assert text.splitlines()[-1].startswith("You can read the “Returns and refunds” section")
 
 
 def test_customer_goodwill_offer_names_no_amount_but_the_agent_sees_it(
@@ -1405,3 +1432,251 @@ def test_a_partial_cancellation_is_not_announced_twice(bundled_policy: Policy) -
     text = _bundled(bundled_policy, request).render()
     assert "can't refund all of it" not in text
     assert "Your order is cancelled, but" in text
+
+
+# --------------------------------------------------------------------------- words from catalogs
+
+RENDER = ROOT / "policylib" / "render"
+SHAPING = ("views.py", "notebook.py", "document.py")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*[.,:;!?]?")
+
+
+def _said_strings(tree: ast.AST) -> list[tuple[int, str]]:
+    """The string constants of a module that could reach a reader: docstrings, bare string
+    statements (attribute docs) and the messages of raised exceptions left out; an
+    f-string's literal parts are taken together, ``{}`` where a value goes."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant | ast.JoinedStr):
+            skipped.update(id(n) for n in ast.walk(node))
+        if isinstance(node, ast.Raise):
+            skipped.update(id(n) for n in ast.walk(node))
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            skipped.update(id(n) for n in ast.walk(node))
+            text = "".join(
+                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
+                for v in node.values
+            )
+            out.append((node.lineno, text))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.append((node.lineno, node.value))
+    return out
+
+
+def _words_in(text: str) -> list[str]:
+    """The words a string would show a reader: markup (``<...>``, CSS ``{...}``) and regex
+    escapes aside, tokens made only of letters (a trailing stop or comma allowed)."""
+    text = re.sub(r"<style>.*?</style>|<[^>]*>|\{[^{}]*\}|\\.", " ", text, flags=re.S)
+    return [t for t in re.split(r"[\s|()*+?^$]+", text) if _WORD.fullmatch(t)]
+
+
+_RE_CALLS = {"compile", "search", "match", "fullmatch", "sub", "split", "findall", "finditer"}
+
+
+def _patterns(tree: ast.AST) -> list[tuple[int, str]]:
+    """The regular expressions a module writes out (the first argument of ``re.*``)."""
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.func.attr in _RE_CALLS
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            out.append((node.lineno, node.args[0].value))
+    return out
+
+
+def _english_in(tree: ast.AST) -> list[tuple[int, str]]:
+    """Strings of two words or more, and regexes that match any word at all."""
+    found = [(line, t) for line, t in _said_strings(tree) if len(_words_in(t)) >= 2]
+    for line, pattern in _patterns(tree):
+        bare = re.sub(r"\\.|\[[^\]]*\]|\{[^}]*\}", " ", pattern)
+        if re.search(r"[^\W\d_]{2,}", bare):
+            found.append((line, pattern))
+    return sorted(set(found))
+
+
+def test_the_reply_shaping_code_holds_no_sentences_word_lists_or_english_regexes() -> None:
+    """Every word a customer, an agent or a notebook reader sees comes from a catalog: a
+    string of two words or more in the code would be English that no translation reaches
+    (a headline, a label, a list of words), and a regex that matches words reads English
+    to shape the reply."""
+    found: list[str] = []
+    for name in SHAPING:
+        tree = ast.parse((RENDER / name).read_text(encoding="utf-8"))
+        found += [f"{name}:{line}: {text!r}" for line, text in _english_in(tree)]
+    assert not found, "\n".join(found)
+
+
+def test_the_word_check_finds_sentences_and_english_regexes() -> None:
+    """The check above is not vacuous: it finds a label, an f-string and regexes of words,
+    and leaves markup, types, docstrings and error messages alone."""
+    source = (
+        'LABEL = "Decided by"\n'
+        'line = f"To escalate, pass the case to {who}."\n'
+        "ANSWERED = re.compile(r\"\\b(can't|cannot|won't|isn't possible)\\b\", re.I)\n"
+        'SORRY = re.compile(r"^sorry", re.I)\n'
+        'STYLE = "<style>.policylib th,.policylib td{text-align:left}</style>"\n'
+        'Node: TypeAlias = "tuple[str, list[Node]]"\n'
+        'CODE = re.compile(r"[:;(\\[/]|\\b[A-Z]{2,}-?\\d")\n'
+        'def f():\n    """A docstring says why, in English."""\n'
+        '    raise ValueError("an error message is for developers")\n'
+    )
+    assert [text for _, text in _english_in(ast.parse(source))] == [
+        "Decided by",
+        "To escalate, pass the case to {}.",
+        "\\b(can't|cannot|won't|isn't possible)\\b",
+        "^sorry",
+    ]
+
+
+def _catalog(language: str, name: str) -> dict[str, set[str]]:
+    """Message id -> the variables it names, in one of policylib's catalogs."""
+    source = (RENDER / "locales" / language / name).read_text(encoding="utf-8")
+    out: dict[str, set[str]] = {}
+    for entry in FluentParser().parse(source).body:
+        assert not isinstance(entry, fl.Junk), entry.content
+        if isinstance(entry, fl.Message):
+            out[entry.id.name] = set(
+                re.findall(
+                    r"\{\s*\$([A-Za-z_][\w-]*)",
+                    str(source)[
+                        entry.span.start : entry.span.end  # type: ignore[union-attr]
+                    ],
+                )
+            )
+    return out
+
+
+@pytest.mark.parametrize("name", ["reply.ftl", "agent.ftl", "notebook.ftl"])
+def test_the_spanish_catalogs_say_every_message_with_the_english_variables(name: str) -> None:
+    english, spanish = _catalog("en", name), _catalog("es", name)
+    assert set(spanish) == set(english)
+    for message_id, variables in spanish.items():
+        assert variables <= english[message_id], message_id
+
+
+@dataclasses.dataclass
+class _Voice:
+    """A voice of policylib's own words in one locale (no pack), formatting values plainly."""
+
+    book: Phrasebook
+
+    def format_value(self, fact: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.book.get("value-yes" if value else "value-no")
+        return str(value)
+
+    def shown(self, fact: str, value: Any) -> str:
+        return self.format_value(fact, value)
+
+    def pack_word(self, key: str, default: str) -> str:
+        return default
+
+
+def test_the_agent_view_speaks_spanish_when_the_book_does() -> None:
+    voice = _Voice(Phrasebook({}, "es_US"))
+    text = render_decision(restocking_fee(), voice, "agent")
+    assert text.startswith("Resultado: parcial (solicitud return, de Lee)")
+    for heading in ("Decidida por", "Lo que se le dice al cliente", "Condiciones revisadas"):
+        assert f"\n{heading}\n" in text
+    assert "Por qué: Opened electronics" in text  # the rule's words stay the pack's
+    assert "RET-020 (decidió, prioridad 110): Opened electronics carry a restocking fee" in text
+    assert "whether the item has been opened: se pide sí, es sí — se cumple" in text
+    assert "days since your order arrived: se pide como máximo 30, es 6 — se cumple" in text
+    assert "[store credit; verificada: la aprueba RET-031]" in text
+    assert "Para escalar el caso, páselo a a customer-care supervisor." in text
+    waiting = render_decision(needs_info(), voice, "agent")
+    assert "\nEn espera de\n" in waiting
+    assert "se pide sí, es no se sabe — no se sabe" in waiting
+    english = render_decision(restocking_fee(), _Voice(Phrasebook({}, "en_US")), "agent")
+    for word in ("Outcome:", "Decided by", "required", "What you can do"):
+        assert word in english and word not in text
+
+
+def test_the_customer_reply_and_chat_speak_spanish_when_the_book_does() -> None:
+    voice = _Voice(Phrasebook({}, "es_US"))
+    text = render_decision(hygiene_denial(), voice)
+    assert text.startswith("Hola Dana:\n\n")
+    assert "Esto es lo que sí podemos hacer:" in text
+    assert "Puede leer la sección “Bath and personal-care items” de nuestra política aquí:" in text
+    chat = render_decision(truck_loaded(), voice, "chat")
+    assert chat.startswith("Hola Marcus:\n\nYour order is already on the delivery truck")
+    asked = render_decision(needs_info(), voice)
+    assert asked.startswith("Hola Dana: antes de responderle, necesito saber una cosa. Has")
+    assert "En cuanto lo sepa, podré darle una respuesta completa." in asked
+
+
+def test_a_chat_keeps_a_text_whole_whatever_its_punctuation() -> None:
+    """A German date ("1. Dezember") or "6 p.m." inside a text is no sentence end: the
+    bubble says the rule's text as written, not cut where an English splitter would."""
+    decision = truck_loaded()
+    text = "Änderungen sind bis 18 Uhr am 1. Dezember kostenlos. Danach geht es nicht mehr."
+    reason = decision.reasons[0].model_copy(update={"text": text})
+    chat = render_decision(
+        decision.model_copy(update={"reasons": [reason]}), _Voice(Phrasebook({}, "de_DE")), "chat"
+    )
+    assert f"\n\n{text}\n\n" in chat
+
+
+@pytest.mark.parametrize(
+    ("offers", "shared"),
+    [
+        (["At 8 a.m. or noon instead. No charge.", "At 4 p.m. instead. No charge."], "No charge."),
+        (
+            ["Am 1. Dezember. Es kostet nichts.", "Am 3. Dezember. Es kostet nichts."],
+            "Es kostet nichts.",
+        ),
+        (
+            ["De 8:00 a.m. a 12:00 p.m. Sin costo.", "De 4:00 p.m. a 8:00 p.m. Sin costo."],
+            "Sin costo.",
+        ),
+        (
+            ["Mon. Free until 6 p.m. Eastern Time.", "Tue. Free until 6 p.m. Eastern Time."],
+            "Free until 6 p.m. Eastern Time.",
+        ),
+        (["From 8 a.m. and 4 p.m. No fee.", "From 10 a.m. and 4 p.m. No fee."], ""),
+        (["Lieferung am 1. Dezember.", "Lieferung am 2. Dezember."], ""),
+        (["Just one.", "Another one."], ""),
+    ],
+)
+def test_a_shared_last_sentence_is_found_where_its_author_ended_the_one_before(
+    offers: list[str], shared: str
+) -> None:
+    from policylib.render.views import _shared_ending
+
+    kept, found = _shared_ending(offers)
+    assert found == shared
+    assert [k + (" " + shared if shared else "") for k in kept] == offers
+
+
+def test_the_option_the_customer_asked_for_comes_first(voice: TextRenderer) -> None:
+    """An exchange request hears about the exchange first, whatever the policy ranks first."""
+    decision = restocking_fee()
+    ctx = decision.context.model_copy(update={"request_kind": "exchange"})
+    alternatives = list(reversed(decision.alternatives))  # store credit ranked first
+    text = render_decision(
+        decision.model_copy(update={"context": ctx, "alternatives": alternatives}), voice
+    )
+    assert text.index("An exchange for another pair") < text.index("Store credit for the full")
+
+
+def test_a_rule_that_answers_for_one_item_leaves_the_headline_to_the_whole_reply(
+    voice: TextRenderer,
+) -> None:
+    """answers: true speaks for its own outcome: in a reply whose items were decided
+    differently, the mixed headline still opens it."""
+    base = restocking_fee()
+    denied = hygiene_denial().reasons[0]
+    assert denied.answers
+    text = render_decision(base.model_copy(update={"reasons": [denied, *base.reasons]}), voice)
+    assert text.splitlines()[2].startswith("We can take back some of these items")

@@ -238,3 +238,27 @@ def test_the_command_line_answers_and_publishes_in_a_chosen_locale() -> None:
     assert unknown.output.strip().endswith(
         "the pack has no words in 'xx'; it answers in en_US, es_US"
     )
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+@pytest.mark.parametrize(
+    ("name", "quantity", "plural_name"),
+    [("Linen blackout curtains", 1, True), ("ceramic table lamp", 3, False)],
+)
+def test_several_things_read_in_the_plural_in_both_languages(
+    bundled_policy: policylib.Policy, name: str, quantity: int, plural_name: bool
+) -> None:
+    data = _example("late_refund_day_45")
+    item = data["order"]["items"][0]
+    item.update(name=name, quantity=quantity, plural_name=plural_name)
+    english = bundled_policy.evaluate(data).reasons[0].text
+    spanish = bundled_policy.evaluate(data, locale="es").reasons[0].text
+    assert "arrived 45 days ago" in english and "refund them" in english
+    assert " it " not in f" {english} "
+    assert spanish.startswith(f"Sus {name} llegaron hace 45 días")
+    data["order"]["items"][0].update(name="ceramic table lamp", quantity=1, plural_name=False)
+    assert "refund it " in bundled_policy.evaluate(data).reasons[0].text
+    one = bundled_policy.evaluate(data, locale="es").reasons[0].text
+    assert one.startswith("Su ceramic table lamp llegó hace 45 días")

@@ -392,3 +392,34 @@ def test_stores_and_sections_display_their_own_names(bundled_pack: Pack) -> None
     shown = notebook.policy_html(pack)
     assert rows(shown) == 1 and ">Only (1 rule)</th>" in shown
     assert "policy page" not in shown and "<a href" not in shown
+
+
+# --------------------------------------------------------------------------- in other languages
+
+
+def test_a_decision_made_in_spanish_displays_in_spanish(decisions: dict[str, Decision]) -> None:
+    """Every label comes from policylib's catalogs in the decision's locale."""
+    late = decisions["late_refund_day_45"]
+    stored = Decision.model_validate_json(late.model_dump_json())
+    context = stored.context.model_copy(update={"locale": "es_US"})
+    spanish = stored.model_copy(update={"context": context})
+    rule = late.reasons[0].rule_id
+    assert repr(spanish) == f"<Decision denied por {rule}: 2 alternativas, 0 preguntas>"
+    shown = spanish._repr_html_()
+    assert ">rechazada</span>" in shown and "<strong>solicitud return</strong>" in shown
+    assert "se leyó sin la política que la tomó" in shown
+    assert "<summary>Vista del agente</summary>" in shown
+    assert f"<summary>Traza: {len(late.trace)} reglas</summary>" in shown
+    assert "<p>Decidida por:</p>" in shown and "<th>regla</th>" in shown
+    for english in ("Agent view", "Trace:", "Decided by", "Alternatives", "(actual "):
+        assert english not in shown, english
+    text = spanish._repr_markdown_()
+    assert text.startswith("**rechazada** — solicitud return por ")
+    assert "**Alternativas (2)**" in text
+
+
+def test_one_of_a_thing_is_said_in_the_singular(decisions: dict[str, Decision]) -> None:
+    unsure = decisions["hygiene_unknown_condition"]
+    one = unsure.model_copy(update={"trace": unsure.trace[:1]})
+    assert "<summary>Trace: 1 rule</summary>" in notebook.decision_html(one)
+    assert repr(one).endswith(": 0 alternatives, 1 question>")

@@ -54,7 +54,7 @@ def _without_names(text: str, data: dict[str, Any]) -> str:
     order = data.get("order") or {}
     names = [
         (data.get("customer") or {}).get("name"),
-        (data.get("subscription") or {}).get("name"),
+        (data.get("subscription") or {}).get("plan"),
         *(item.get("name") for item in order.get("items") or ()),
     ]
     for name in sorted({n for n in names if n}, key=len, reverse=True):

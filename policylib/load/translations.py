@@ -216,7 +216,7 @@ def read_translations(
             reader.read(shown, text)
         fallback = fallbacks.get(name, False)
         if not fallback:
-            reader.report_missing()
+            reader.report_untranslated()
         out[locale] = reader.translation(locale, fallback)
     return out
 
@@ -335,7 +335,7 @@ class _Catalog:
         if is_phrase:
             self.phrases[key] = message
 
-    def report_missing(self) -> None:
+    def report_untranslated(self) -> None:
         missing = [key for key in self.keys if key not in self.given]
         for key in missing[:50]:
             found = self.keys[key]

@@ -194,9 +194,9 @@ class DecisionContext(_Model):
     """The most the escalation contact may approve, formatted (from the pack's fact)."""
     facts: dict[str, str] = {}
     """The facts that mattered, formatted for people (label -> value)."""
-    values: dict[str, str] = {}
-    """The facts the pack's own phrases name (a headline restating the new delivery day),
-    formatted for people (fact name -> value)."""
+    values: dict[str, Any] = {}
+    """The facts the pack's own phrases name (a headline restating the new delivery day):
+    fact name -> value, formatted by the view so its selectors choose by the value."""
 
 
 class Renderer(Protocol):

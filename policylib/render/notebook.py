@@ -10,13 +10,17 @@ that lays those objects out for a developer reading them in a notebook:
 * a pack (``policy.pack``): the store and a table of its rules, grouped by section;
 * a ``Rule``: a small card with its conditions, in plain words when the pack is given.
 
-The short ``*_repr`` functions give one-line ``__repr__`` texts. Every text that comes from
-a pack or a request is escaped (html) or has its markup characters escaped (Markdown); the
-customer and agent views are the decision's own html rendering, which is safe already.
+The short ``*_repr`` functions give one-line ``__repr__`` texts. Every label comes from
+policylib's catalogs (``render/locales/<language>/notebook.ftl``) in the decision's or the
+pack's locale, so a notebook reads in the language the store answers in. Every text that
+comes from a pack or a request is escaped (html) or has its markup characters escaped
+(Markdown); the customer and agent views are the decision's own html rendering, which is
+safe already.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -48,7 +52,9 @@ from policylib.output.decision import (
 )
 from policylib.render.document import Run, p, serialize, ul
 from policylib.render.page_words import Words
+from policylib.render.phrasebook import Phrasebook, Shown
 from policylib.render.texts import TextRenderer
+from policylib.render.values import format_number
 from policylib.render.views import safe_url
 
 __all__ = [
@@ -88,9 +94,10 @@ _OP_SIGNS = {
     "lte": "\u2264",
     "gt": ">",
     "gte": "\u2265",
-    "in": "in",
-    "not_in": "not in",
+    "in": "\u2208",
+    "not_in": "\u2209",
 }
+"""Comparisons as signs, which read the same in every language."""
 _STYLE = (
     "<style>.policylib table{border-collapse:collapse}"
     ".policylib th,.policylib td{text-align:left;vertical-align:top;padding:2px 8px}"
@@ -102,6 +109,40 @@ _STYLE = (
 
 
 # --------------------------------------------------------------------------- helpers
+
+_DEFAULT_LOCALE = "en_US"
+"""The words of an alternative or a rule shown without its pack (no locale to go by)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _book(locale: str) -> Phrasebook:
+    """policylib's own words in ``locale`` (English where its catalog leaves one out);
+    built once per locale, then only read."""
+    return Phrasebook({}, locale)
+
+
+def _count(book: Phrasebook, message_id: str, count: int, locale: str) -> str:
+    """``notebook-rules`` for 3: "3 rules" (the catalog's plural form for the number)."""
+    return book.get(message_id, {"count": Shown(format_number(count, locale), count)})
+
+
+_SLOT = "\ue000"
+"""A private-use character standing where markup goes into a filled message."""
+
+
+def _html_with(book: Phrasebook, message_id: str, name: str, markup: str, **args: str) -> str:
+    """A message as html: its words escaped, and ``markup`` (html already) in place of
+    the value ``name``, so the catalog decides where the markup sits."""
+    return _e(book.get(message_id, {**args, name: _SLOT})).replace(_SLOT, markup)
+
+
+def _outcome_words(book: Phrasebook, outcome: str) -> str:
+    """An outcome or a status in the catalog's words ("needs info", "decided")."""
+    return (
+        book.get(f"agent-outcome-{outcome}")
+        or book.get(f"agent-state-{outcome}")
+        or outcome.replace("_", " ")
+    )
 
 
 def _e(text: object) -> str:
@@ -122,14 +163,10 @@ def _value(outcome: Outcome | str | None) -> str:
     return outcome.value if isinstance(outcome, Outcome) else str(outcome)
 
 
-def _badge(word: str) -> str:
+def _badge(word: str, book: Phrasebook) -> str:
     color = _COLORS.get(word, "#616161")
-    shown = _e(word.replace("_", " "))
+    shown = _e(_outcome_words(book, word))
     return f'<span class="policylib-badge" style="background:{color}">{shown}</span>'
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _fit(text: str, limit: int = _REPR_LIMIT) -> str:
@@ -138,22 +175,26 @@ def _fit(text: str, limit: int = _REPR_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...>"
 
 
-def _ids(ids: Sequence[str], most: int = 3) -> str:
+def _ids(ids: Sequence[str], book: Phrasebook, locale: str, most: int = 3) -> str:
     ids = list(dict.fromkeys(ids))
     shown = ", ".join(ids[:most])
-    return shown + (f" +{len(ids) - most} more" if len(ids) > most else "")
+    if len(ids) <= most:
+        return shown
+    more = Shown(format_number(len(ids) - most, locale), len(ids) - most)
+    return book.get("notebook-more", {"shown": shown, "count": more})
 
 
-def _shown(value: Any) -> str:
-    """A raw value (a condition's required or actual value) as short plain text."""
+def _shown(value: Any, book: Phrasebook) -> str:
+    """A raw value (a condition's required or actual value) as short plain text: as the
+    rules write it (``true``, ``[a, b]``), a value nobody told in the catalog's words."""
     if isinstance(value, Ref):
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "not known"
+        return book.unknown
     if isinstance(value, list | tuple | set | frozenset):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
+        return "[" + ", ".join(_shown(v, book) for v in value) + "]"
     if isinstance(value, str | int | float | Decimal | date):
         return shorten_text(str(value), 60)
     return shorten_text(json.dumps(value, default=str, ensure_ascii=False), 60)
@@ -187,21 +228,31 @@ def _details(summary: str, body: str) -> str:
 # --------------------------------------------------------------------------- decisions
 
 
+def _decision_book(decision: Decision) -> tuple[Phrasebook, str]:
+    """The words a decision is shown in: those of the locale it was decided in."""
+    locale = decision.context.locale or _DEFAULT_LOCALE
+    return _book(locale), locale
+
+
 def _deciders(decision: Decision) -> str:
     """``by R-3`` or ``waiting on R-2``: the rules behind the outcome."""
     ids = [r.rule_id for r in decision.reasons]
     if not ids:
         return ""
-    lead = "waiting on" if decision.outcome == Outcome.NEEDS_INFO else "by"
-    return f"{lead} {_ids(ids)}"
+    book, locale = _decision_book(decision)
+    lead = "notebook-waiting-on" if decision.outcome == Outcome.NEEDS_INFO else "notebook-by"
+    return book.get(lead, {"rules": _ids(ids, book, locale)})
 
 
 def decision_repr(decision: Decision) -> str:
     """One line: ``<Decision denied by R-3: 2 alternatives, 1 question>``."""
+    book, locale = _decision_book(decision)
     by = _deciders(decision)
-    counts = (
-        f"{_plural(len(decision.alternatives), 'alternative')}, "
-        f"{_plural(len(decision.questions), 'question')}"
+    counts = ", ".join(
+        [
+            _count(book, "notebook-alternatives", len(decision.alternatives), locale),
+            _count(book, "notebook-questions", len(decision.questions), locale),
+        ]
     )
     return _fit(f"<Decision {_value(decision.outcome)}{' ' + by if by else ''}: {counts}>")
 
@@ -213,31 +264,29 @@ def _rendered(decision: Decision, audience: Audience, format: Format) -> str | N
     return decision._renderer(decision, audience, format)
 
 
-_NO_POLICY = (
-    "This decision was read back without the policy that made it: shown from its own "
-    "fields. policy.render(decision, audience, format) gives the policy's full wording."
-)
-
-
 def _alternatives_html(decision: Decision) -> str:
+    book, _ = _decision_book(decision)
     if not decision.alternatives:
-        return "<p><em>No alternatives.</em></p>"
-    items = [[alt.text, f"[{_alternative_tag(alt)}]"] for alt in decision.alternatives]
+        return f"<p><em>{_e(book.get('notebook-no-alternatives'))}</em></p>"
+    items = [[alt.text, f"[{_alternative_tag(alt, book)}]"] for alt in decision.alternatives]
     return serialize([ul(items)], "html", isolate=_isolated(decision))
 
 
-def _alternative_tag(alt: Alternative) -> str:
+def _alternative_tag(alt: Alternative, book: Phrasebook) -> str:
     """``credit; verified: granted by R-4``."""
-    kind = alt.kind.replace("_", " ")
+    kind = alt.kind.replace("_", " ")  # the pack's own identifier
+    args = {"rule_id": alt.rule_id or ""}
     if alt.rule_id and alt.verified:
-        granted = "partly granted" if alt.outcome == Outcome.PARTIAL else "granted"
-        tag = f"verified: {granted} by {alt.rule_id}"
+        partly = alt.outcome == Outcome.PARTIAL
+        tag = book.get("agent-verified-partial" if partly else "agent-verified", args)
     elif alt.rule_id:
-        tag = f"not verified ({alt.rule_id})"
+        tag = book.get("notebook-unverified", args)
     else:
-        tag = "a path: nothing to re-check"
-    item = f"; for {alt.item}" if alt.item else ""
-    return f"{kind}; {tag}{item}"
+        tag = book.get("agent-path")
+    parts = [kind, tag]
+    if alt.item:
+        parts.append(book.get("notebook-for-item", {"item_name": alt.item}))
+    return "; ".join(parts)
 
 
 def _isolated(decision: Decision) -> list[str]:
@@ -249,25 +298,37 @@ def _isolated(decision: Decision) -> list[str]:
 def _agent_fallback(decision: Decision) -> str:
     """The agent's facts from the decision's own fields (no policy to word them)."""
     ctx = decision.context
+    book, _ = _decision_book(decision)
     blocks = []
     reasons = [
-        [f"{r.rule_id} — {r.title}", f"({r.citation.title or r.citation.section})"]
+        [
+            book.get("agent-reason", {"rule_id": r.rule_id, "title": r.title}),
+            f"({r.citation.title or r.citation.section})",
+        ]
         for r in decision.reasons
     ]
     if reasons:
-        blocks.append(p("Decided by:"))
+        blocks.append(p(book.get("notebook-decided-by")))
         blocks.append(ul(reasons))
     if ctx.facts:
-        blocks.append(p("Facts that mattered:"))
-        blocks.append(ul([f"{label}: {value}"] for label, value in ctx.facts.items()))
+        blocks.append(p(book.get("notebook-facts")))
+        blocks.append(
+            ul(
+                [book.get("agent-fact", {"label": label, "value": value})]
+                for label, value in ctx.facts.items()
+            )
+        )
     if ctx.escalation_contact:
-        blocks.append(p(f"To escalate, pass the case to {ctx.escalation_contact}."))
-    cites = [(r.citation.title or "Policy", safe_url(r.citation.url)) for r in decision.reasons]
+        blocks.append(p(book.get("agent-escalate", {"escalation_contact": ctx.escalation_contact})))
+    policy = book.get("agent-policy")
+    cites = [(r.citation.title or policy, safe_url(r.citation.url)) for r in decision.reasons]
     links: list[list[Run | str]] = [
-        [f"{title}:", Run(url, url=url)] for title, url in dict.fromkeys(cites) if url
+        [book.get("agent-citation", {"title": title}), Run(url, url=url)]
+        for title, url in dict.fromkeys(cites)
+        if url
     ]
     if links:
-        blocks.append(p("Policy:"))
+        blocks.append(p(book.get("notebook-policy")))
         blocks.append(ul(links))
     return serialize(blocks, "html", isolate=_isolated(decision))
 
@@ -278,46 +339,56 @@ def _answer_fallback(decision: Decision) -> str:
     return serialize([p(t) for t in paragraphs], "html", isolate=_isolated(decision))
 
 
-def _condition_cell(cond: ConditionTrace) -> str:
+def _condition_cell(cond: ConditionTrace, book: Phrasebook) -> str:
     mark = _MARKS.get(cond.status, "")
     color = _COLORS.get(cond.status, "#616161")
-    wanted = f"{_OP_SIGNS.get(cond.op, cond.op)} {_shown(cond.required)}"
-    return (
-        f'<span style="color:{color}">{mark}</span> {_e(cond.label)}: '
-        f"{_e(wanted)} (actual {_e(_shown(cond.actual))})"
-    )
+    wanted = f"{_OP_SIGNS.get(cond.op, cond.op)} {_shown(cond.required, book)}"
+    actual = book.get("notebook-actual", {"value": _shown(cond.actual, book)})
+    return f'<span style="color:{color}">{mark}</span> {_e(cond.label)}: {_e(wanted)} {_e(actual)}'
 
 
-_TRACE_COLUMNS = ["rule", "status", "outcome", "priority", "held", "failed", "unknown"]
+_TRACE_COLUMNS = ("rule", "status", "outcome", "priority", "held", "failed", "unknown")
 
 
-def _trace_words(step: RuleTrace) -> list[str]:
+def _columns(book: Phrasebook, names: Sequence[str]) -> list[str]:
+    """A table's column heads in the catalog's words (``notebook-column-<name>``)."""
+    return [book.get(f"notebook-column-{name}") or name for name in names]
+
+
+def _trace_words(step: RuleTrace, book: Phrasebook) -> list[str]:
     """A trace entry's plain cells after the rule: status, outcome, priority, counts."""
     statuses = [c.status for c in step.conditions]
     counts = [str(statuses.count(s)) for s in ("held", "failed", "unknown")]
     status = "decided" if step.decided else step.status
-    return [status, _value(step.outcome).replace("_", " "), str(step.priority), *counts]
+    return [
+        _outcome_words(book, status),
+        _outcome_words(book, _value(step.outcome)),
+        str(step.priority),
+        *counts,
+    ]
 
 
-def _trace_html(trace: Sequence[RuleTrace]) -> str:
+def _trace_html(trace: Sequence[RuleTrace], book: Phrasebook) -> str:
     rows = []
     for step in trace:
-        status, *rest = _trace_words(step)
+        status, *rest = _trace_words(step, book)
         rule = f"<code>{_e(step.rule_id)}</code> {_e(step.title)}"
-        conditions = "<br>".join(_condition_cell(c) for c in step.conditions)
-        shown = _badge(status) if step.decided else _e(status)
+        conditions = "<br>".join(_condition_cell(c, book) for c in step.conditions)
+        shown = _badge("decided", book) if step.decided else _e(status)
         rows.append(_row([rule, shown, *map(_e, rest), conditions]))
-    return _table([*_TRACE_COLUMNS, "conditions"], rows)
+    return _table(_columns(book, (*_TRACE_COLUMNS, "conditions")), rows)
 
 
 def decision_html(decision: Decision) -> str:
     """A decision for a notebook: badge, customer answer, alternatives, agent view, trace."""
     ctx = decision.context
+    book, locale = _decision_book(decision)
     outcome = _value(decision.outcome)
     by = _deciders(decision)
     titles = "; ".join(dict.fromkeys(r.title for r in decision.reasons if r.title))
+    request = book.get("notebook-request", {"kind": ctx.request_kind.replace("_", " ")})
     head = (
-        f"<p>{_badge(outcome)} <strong>{_e(ctx.request_kind.replace('_', ' '))} request</strong>"
+        f"<p>{_badge(outcome, book)} <strong>{_e(request)}</strong>"
         + (f" {_e(by)}" if by else "")
         + (f" — {_e(titles)}" if titles else "")
         + "</p>"
@@ -325,7 +396,8 @@ def decision_html(decision: Decision) -> str:
     answer = _rendered(decision, "customer", "html")
     agent = _rendered(decision, "agent", "html")
     if answer is None or agent is None:
-        head += f'\n<p class="policylib-note"><em>{_e(_NO_POLICY)}</em></p>'
+        note = _e(book.get("notebook-no-policy"))
+        head += f'\n<p class="policylib-note"><em>{note}</em></p>'
         answer, agent = _answer_fallback(decision), _agent_fallback(decision)
     parts = [
         f'<div class="policylib policylib-decision">{_STYLE}',
@@ -334,14 +406,20 @@ def decision_html(decision: Decision) -> str:
     ]
     if decision.questions:
         question = decision.questions[0]
-        field = f" (request field <code>{_e(question.field)}</code>)" if question.field else ""
-        parts.append(f"<p><strong>Question:</strong> {_e(question.text)}{field}</p>")
-    parts.append(f"<p><strong>Alternatives ({len(decision.alternatives)})</strong></p>")
+        field = ""
+        if question.field:
+            code = f"<code>{_e(question.field)}</code>"
+            field = " " + _html_with(book, "notebook-request-field", "field", code)
+        label = _e(book.get("notebook-question"))
+        parts.append(f"<p><strong>{label}</strong> {_e(question.text)}{field}</p>")
+    count = format_number(len(decision.alternatives), locale)
+    alternatives = _e(book.get("notebook-alternatives-head", {"count": count}))
+    parts.append(f"<p><strong>{alternatives}</strong></p>")
     parts.append(_alternatives_html(decision))
-    parts.append(_details("Agent view", agent))
-    parts.append(
-        _details(f"Trace: {_plural(len(decision.trace), 'rule')}", _trace_html(decision.trace))
-    )
+    parts.append(_details(book.get("notebook-agent-view"), agent))
+    rules = _count(book, "notebook-rules", len(decision.trace), locale)
+    trace = book.get("notebook-trace", {"rules": rules})
+    parts.append(_details(trace, _trace_html(decision.trace, book)))
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -349,29 +427,37 @@ def decision_html(decision: Decision) -> str:
 def decision_markdown(decision: Decision) -> str:
     """A decision as Markdown: headline, customer answer, alternatives and the trace table."""
     ctx = decision.context
+    book, locale = _decision_book(decision)
     by = _deciders(decision)
+    request = book.get("notebook-request", {"kind": ctx.request_kind.replace("_", " ")})
     lines = [
-        f"**{_md(_value(decision.outcome).replace('_', ' '))}** — "
-        f"{_md(ctx.request_kind.replace('_', ' '))} request" + (f" {_md(by)}" if by else ""),
+        f"**{_md(_outcome_words(book, _value(decision.outcome)))}** — {_md(request)}"
+        + (f" {_md(by)}" if by else ""),
         "",
     ]
     answer = _rendered(decision, "customer", "markdown")
     if answer is None:
         paragraphs = re.split(r"\n\s*\n", decision.explanation)
-        answer = "\n\n".join([*(_md(t) for t in paragraphs if t.strip()), f"_{_md(_NO_POLICY)}_"])
+        note = _md(book.get("notebook-no-policy"))
+        answer = "\n\n".join([*(_md(t) for t in paragraphs if t.strip()), f"_{note}_"])
     lines += [answer, ""]
     if decision.questions:
-        lines += [f"**Question:** {_md(decision.questions[0].text)}", ""]
-    lines.append(f"**Alternatives ({len(decision.alternatives)})**")
+        label = _md(book.get("notebook-question"))
+        lines += [f"**{label}** {_md(decision.questions[0].text)}", ""]
+    count = format_number(len(decision.alternatives), locale)
+    lines.append(f"**{_md(book.get('notebook-alternatives-head', {'count': count}))}**")
     lines.append("")
-    lines += [f"- {_md(a.text)} \\[{_md(_alternative_tag(a))}\\]" for a in decision.alternatives]
+    lines += [
+        f"- {_md(a.text)} \\[{_md(_alternative_tag(a, book))}\\]" for a in decision.alternatives
+    ]
     if decision.trace:
-        lines += ["", f"**Trace: {_plural(len(decision.trace), 'rule')}**", ""]
+        rules = _count(book, "notebook-rules", len(decision.trace), locale)
+        lines += ["", f"**{_md(book.get('notebook-trace', {'rules': rules}))}**", ""]
         rows = [
-            [f"{_code(step.rule_id)} {_md(step.title)}", *_trace_words(step)]
+            [f"{_code(step.rule_id)} {_md(step.title)}", *_trace_words(step, book)]
             for step in decision.trace
         ]
-        lines += _md_table(_TRACE_COLUMNS, rows)
+        lines += _md_table(_columns(book, _TRACE_COLUMNS), rows)
     return "\n".join(lines).strip() + "\n"
 
 
@@ -380,51 +466,62 @@ def decision_markdown(decision: Decision) -> str:
 
 def alternative_repr(alt: Alternative) -> str:
     """One line: ``<Alternative credit: verified by R-4: 'We can offer ...'>``."""
+    book = _book(_DEFAULT_LOCALE)
     if alt.rule_id:
-        state = f"{'verified' if alt.verified else 'not verified'} by {alt.rule_id}"
+        by = "notebook-verified-by" if alt.verified else "notebook-unverified-by"
+        state = book.get(by, {"rule_id": alt.rule_id})
     else:
-        state = "a path"
+        state = book.get("notebook-a-path")
     return _fit(f"<Alternative {alt.kind}: {state}: {shorten_text(alt.text, 50)!r}>")
 
 
-def _change_words(change: dict[str, Any]) -> list[str]:
-    return [f"{path} = {_shown(value)}" for path, value in change.items()]
+def _change_words(change: dict[str, Any], book: Phrasebook) -> list[str]:
+    return [f"{path} = {_shown(value, book)}" for path, value in change.items()]
 
 
 def alternative_html(alt: Alternative) -> str:
     """An alternative as a small card: kind, text, what re-checked it, the change."""
+    book = _book(_DEFAULT_LOCALE)
     parts = [
         f'<div class="policylib policylib-alternative">{_STYLE}',
-        f"<p>{_badge(alt.kind)} {_e(alt.text)}</p>",
-        f"<p><small>{_e(_alternative_tag(alt))}</small></p>",
+        f"<p>{_badge(alt.kind, book)} {_e(alt.text)}</p>",
+        f"<p><small>{_e(_alternative_tag(alt, book))}</small></p>",
     ]
     if alt.change:
-        changes = "".join(f"<li><code>{_e(c)}</code></li>" for c in _change_words(alt.change))
-        parts.append(f"<p><small>The change to the request:</small></p><ul>{changes}</ul>")
+        changes = "".join(f"<li><code>{_e(c)}</code></li>" for c in _change_words(alt.change, book))
+        label = _e(book.get("notebook-change"))
+        parts.append(f"<p><small>{label}</small></p><ul>{changes}</ul>")
     parts.append("</div>")
     return "\n".join(parts)
 
 
 def alternative_markdown(alt: Alternative) -> str:
+    book = _book(_DEFAULT_LOCALE)
     lines = [
         f"**{_md(alt.kind.replace('_', ' '))}**: {_md(alt.text)}",
         "",
-        _md(_alternative_tag(alt)),
+        _md(_alternative_tag(alt, book)),
     ]
     if alt.change:
-        lines += ["", *(f"- {_code(c)}" for c in _change_words(alt.change))]
+        lines += ["", *(f"- {_code(c)}" for c in _change_words(alt.change, book))]
     return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- policies
 
 
+def _pack_book(pack: Pack | None) -> tuple[Phrasebook, str]:
+    """The words a pack is shown in: those of its own locale."""
+    locale = (pack.store.locale if pack is not None else "") or _DEFAULT_LOCALE
+    return _book(locale), locale
+
+
 def policy_repr(pack: Pack, engine: str = "core") -> str:
     """One line: ``<Policy 'A Store': 55 rules, 6 kinds, engine=core>``."""
-    return _fit(
-        f"<Policy {pack.store.name!r}: {_plural(len(pack.rules), 'rule')}, "
-        f"{_plural(len(pack.vocabulary.kinds), 'kind')}, engine={engine}>"
-    )
+    book, locale = _pack_book(pack)
+    rules = _count(book, "notebook-rules", len(pack.rules), locale)
+    kinds = _count(book, "notebook-kinds", len(pack.vocabulary.kinds), locale)
+    return _fit(f"<Policy {pack.store.name!r}: {rules}, {kinds}, engine={engine}>")
 
 
 def _by_section(pack: Pack) -> list[tuple[str, list[Rule]]]:
@@ -461,28 +558,41 @@ def _citation_html(pack: Pack, rule: Rule) -> str:
     return f'<a href="{_e(url)}">{_e(title)}</a><small>{_e(anchor)}</small>'
 
 
-_RULE_COLUMNS = ["id", "title", "kinds", "outcome", "priority", "citation"]
+_RULE_COLUMNS = ("id", "title", "kinds", "outcome", "priority", "citation")
 
 
 def policy_html(pack: Pack) -> str:
     """The store and a table of its rules, grouped by section (id, title, kinds, outcome,
     priority, citation linked to the published policy page)."""
+    book, locale = _pack_book(pack)
     store = pack.store
     url = safe_url(store.policy_url or None)
-    page = f' · <a href="{_e(url)}">policy page</a>' if url else ""
+    page = f' · <a href="{_e(url)}">{_e(book.get("notebook-policy-page"))}</a>' if url else ""
     groups = _by_section(pack)
-    kinds = ", ".join(pack.vocabulary.kinds)
+    counts = book.get(
+        "notebook-rules-in",
+        {
+            "rules": _count(book, "notebook-rules", len(pack.rules), locale),
+            "sections": _count(book, "notebook-sections", len(groups), locale),
+        },
+    )
+    kinds = book.get("notebook-request-kinds", {"kinds": ", ".join(pack.vocabulary.kinds)})
+    default = book.get(
+        "notebook-default", {"outcome": _outcome_words(book, _value(pack.default_outcome))}
+    )
     head = (
-        f"<p><strong>{_e(store.name)}</strong>: {_plural(len(pack.rules), 'rule')} in "
-        f"{_plural(len(groups), 'section')} · request kinds: {_e(kinds)} · "
-        f"when no rule applies: {_e(_value(pack.default_outcome).replace('_', ' '))}{page}</p>"
+        f"<p><strong>{_e(store.name)}</strong>: {_e(counts)} · {_e(kinds)} · "
+        f"{_e(default)}{page}</p>"
     )
     columns = len(_RULE_COLUMNS)
     rows: list[str] = []
     for title, rules in groups:
+        section = book.get(
+            "notebook-section",
+            {"title": title, "rules": _count(book, "notebook-rules", len(rules), locale)},
+        )
         rows.append(
-            f'<tr class="policylib-section"><th colspan="{columns}">'
-            f"{_e(title)} ({_plural(len(rules), 'rule')})</th></tr>"
+            f'<tr class="policylib-section"><th colspan="{columns}">{_e(section)}</th></tr>'
         )
         for rule in rules:
             rows.append(
@@ -491,7 +601,7 @@ def policy_html(pack: Pack) -> str:
                         f"<code>{_e(rule.id)}</code>",
                         _e(rule.title),
                         _e(", ".join(rule.kinds)),
-                        _badge(_value(rule.outcome)),
+                        _badge(_value(rule.outcome), book),
                         _e(rule.priority),
                         _citation_html(pack, rule),
                     ]
@@ -501,7 +611,7 @@ def policy_html(pack: Pack) -> str:
         [
             f'<div class="policylib policylib-policy">{_STYLE}',
             head,
-            _table(_RULE_COLUMNS, rows),
+            _table(_columns(book, _RULE_COLUMNS), rows),
             "</div>",
         ]
     )
@@ -509,8 +619,10 @@ def policy_html(pack: Pack) -> str:
 
 def policy_markdown(pack: Pack) -> str:
     """The store and its rules as one Markdown table per section."""
+    book, locale = _pack_book(pack)
     store = pack.store
-    lines = [f"**{_md(store.name)}**: {_plural(len(pack.rules), 'rule')}", ""]
+    rules_count = _count(book, "notebook-rules", len(pack.rules), locale)
+    lines = [f"**{_md(store.name)}**: {_md(rules_count)}", ""]
     for title, rules in _by_section(pack):
         lines += [f"**{_md(title)}**", ""]
         rows = []
@@ -523,12 +635,12 @@ def policy_markdown(pack: Pack) -> str:
                     _code(rule.id),
                     _md(rule.title),
                     _md(", ".join(rule.kinds)),
-                    _value(rule.outcome).replace("_", " "),
+                    _md(_outcome_words(book, _value(rule.outcome))),
                     str(rule.priority),
                     citation,
                 ]
             )
-        lines += [*_md_table(_RULE_COLUMNS, rows), ""]
+        lines += [*_md_table(_columns(book, _RULE_COLUMNS), rows), ""]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -545,18 +657,18 @@ _Node: TypeAlias = "tuple[str, list[_Node]]"
 """A line of a condition and the lines under it."""
 
 
-def _tree(cond: Condition, pack: Pack | None) -> _Node:
+def _tree(cond: Condition, pack: Pack | None, book: Phrasebook) -> _Node:
     """A condition as (line, children): ``all of`` / ``any of`` / ``not`` over comparisons
     written ``label ≤ 30`` (the fact's label when the pack is known, else its name)."""
     if isinstance(cond, Compare):
         fact = pack.facts.get(cond.fact) if pack is not None else None
         label = " ".join(fact.label.split()) if fact is not None else cond.fact
-        return f"{label} {_OP_SIGNS.get(cond.op, cond.op)} {_shown(cond.value)}", []
+        return f"{label} {_OP_SIGNS.get(cond.op, cond.op)} {_shown(cond.value, book)}", []
     if isinstance(cond, Not):
-        return "not", [_tree(cond.item, pack)]
-    word = "all of" if isinstance(cond, All) else "any of"
+        return book.get("notebook-not"), [_tree(cond.item, pack, book)]
+    word = book.get("notebook-all-of" if isinstance(cond, All) else "notebook-any-of")
     assert isinstance(cond, All | Any_)
-    return word, [_tree(item, pack) for item in cond.items]
+    return word, [_tree(item, pack, book) for item in cond.items]
 
 
 def _tree_html(node: _Node) -> str:
@@ -573,9 +685,9 @@ def _tree_md(node: _Node, depth: int = 0) -> list[str]:
     return out
 
 
-def _top(rule: Rule, pack: Pack | None) -> list[_Node]:
+def _top(rule: Rule, pack: Pack | None, book: Phrasebook) -> list[_Node]:
     """The rule's conditions, the outer ``all of`` left implicit (a rule's ``when`` is one)."""
-    node = _tree(rule.when, pack)
+    node = _tree(rule.when, pack, book)
     return node[1] if isinstance(rule.when, All) else [node]
 
 
@@ -594,23 +706,32 @@ def rule_html(rule: Rule, pack: Pack | None = None, renderer: TextRenderer | Non
             the plain words of the policy page ("Applies to ... when ...").
         renderer: the pack's texts (``policy.texts``); built from ``pack`` when not given.
     """
+    book, _ = _pack_book(pack)
     citation = _citation_html(pack, rule) if pack is not None else _e(rule.citation.section)
-    meta = f"kinds: {_e(', '.join(rule.kinds))} · priority {_e(rule.priority)} · cites {citation}"
+    meta = " · ".join(
+        [
+            _e(book.get("notebook-rule-kinds", {"kinds": ", ".join(rule.kinds)})),
+            _e(book.get("notebook-rule-priority", {"priority": str(rule.priority)})),
+            _html_with(book, "notebook-rule-cites", "citation", citation),
+        ]
+    )
     parts = [
         f'<div class="policylib policylib-rule">{_STYLE}',
         f"<p><code>{_e(rule.id)}</code> <strong>{_e(rule.title)}</strong> "
-        f"{_badge(_value(rule.outcome))}</p>",
+        f"{_badge(_value(rule.outcome), book)}</p>",
         f"<p><small>{meta}</small></p>",
     ]
     words = _applies(rule, pack, renderer)
     if words:
         parts.append(f"<p>{_e(words)}</p>")
-    conditions = "".join(_tree_html(node) for node in _top(rule, pack))
+    conditions = "".join(_tree_html(node) for node in _top(rule, pack, book))
     if conditions:
-        parts.append(f"<p><small>When all of these hold:</small></p><ul>{conditions}</ul>")
+        when = _e(book.get("notebook-when"))
+        parts.append(f"<p><small>{when}</small></p><ul>{conditions}</ul>")
     if rule.offers:
         offers = ", ".join(dict.fromkeys(o.kind.replace("_", " ") for o in rule.offers))
-        parts.append(f"<p><small>Offers: {_e(offers)}</small></p>")
+        shown = _e(book.get("notebook-offers", {"offers": offers}))
+        parts.append(f"<p><small>{shown}</small></p>")
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -619,18 +740,27 @@ def rule_markdown(
     rule: Rule, pack: Pack | None = None, renderer: TextRenderer | None = None
 ) -> str:
     """A rule as Markdown: the same card as ``rule_html``."""
+    book, _ = _pack_book(pack)
+    cited = _section_title(pack, rule) if pack else rule.citation.section
+    outcome = _md(_outcome_words(book, _value(rule.outcome)))
     lines = [
-        f"{_code(rule.id)} **{_md(rule.title)}** — {_value(rule.outcome).replace('_', ' ')}",
+        f"{_code(rule.id)} **{_md(rule.title)}** — {outcome}",
         "",
-        f"kinds: {_md(', '.join(rule.kinds))} · priority {rule.priority} · "
-        f"cites {_md(_section_title(pack, rule) if pack else rule.citation.section)}",
+        " · ".join(
+            _md(line)
+            for line in (
+                book.get("notebook-rule-kinds", {"kinds": ", ".join(rule.kinds)}),
+                book.get("notebook-rule-priority", {"priority": str(rule.priority)}),
+                book.get("notebook-rule-cites", {"citation": cited}),
+            )
+        ),
     ]
     words = _applies(rule, pack, renderer)
     if words:
         lines += ["", _md(words)]
-    nodes = _top(rule, pack)
+    nodes = _top(rule, pack, book)
     if nodes:
-        lines += ["", "When all of these hold:", ""]
+        lines += ["", _md(book.get("notebook-when")), ""]
         for node in nodes:
             lines += _tree_md(node)
     return "\n".join(lines) + "\n"

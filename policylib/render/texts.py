@@ -348,9 +348,8 @@ class TextRenderer:
         """What to ask the customer when ``fact`` is unknown."""
         if fact.question is not None and fact.question.source.strip():
             return self.fill(fact.question, formatted)
-        label = fact.label or fact.name.replace("_", " ")
-        phrase = "question-generic-wh" if _starts_with_wh(label) else "question-generic"
-        return self.book.get(phrase, {"fact_label": label})
+        label = self.pack_word(f"fact-{fact.name}", fact.label or fact.name.replace("_", " "))
+        return self.book.get("question-generic", {"fact_label": label})
 
     def shown(self, fact: str, value: Any, year: int | None = None) -> Shown:
         """A fact's value as people read it, remembering the value, so a text's selector
@@ -358,7 +357,8 @@ class TextRenderer:
         definition = self.pack.facts.get(fact)
         if definition is not None:
             value = _typed(value, definition.type.name)
-        return self.format_facts({fact: value}, year=year).get(fact) or Shown(self.unknown, None)
+        found = self.format_facts({fact: value}, year=year).get(fact)
+        return found if isinstance(found, Shown) else Shown(self.unknown, None)
 
     def format_value(self, fact: str, value: Any) -> str:
         """One value of a fact as people read it, with the year always shown for dates;
@@ -373,7 +373,7 @@ class TextRenderer:
 
     def value(self, value: Any, year: int | None = None) -> str:
         """One value with no fact of its own (a search's candidate), as people read it:
-        an offer kind's name in its words ("store_credit": "store credit")."""
+        an offer kind's name in its words (``"<kind>"``: the kind's ``words``)."""
         if isinstance(value, time):
             return self.clock(value)
         if isinstance(value, str):
@@ -392,15 +392,3 @@ class TextRenderer:
                 if len(self._late) < 1024:
                     self._late[message] = compiled
             return compiled
-
-
-_NO_ARTICLE = frozenset(
-    {"whether", "if", "when", "what", "which", "who", "how", "where", "why"}
-    | {"the", "a", "an", "your", "our", "their", "this", "that", "these", "those"}
-)
-
-
-def _starts_with_wh(label: str) -> bool:
-    """True when a label reads without "the" in front ("whether ...", "your ...")."""
-    first = label.split(" ", 1)[0].lower()
-    return first in _NO_ARTICLE or first.endswith(("'s", "\u2019s"))

@@ -1,0 +1,37 @@
+# es: los valores de la solicitud, como los leen los agentes y la página de la política
+
+value-return = devolución
+value-exchange = cambio
+value-cancel = cancelación
+value-change_delivery = cambio de entrega
+value-delivery_estimate = fecha estimada de entrega
+value-price_adjustment = ajuste de precio
+value-order = pedido
+value-subscription = suscripción
+value-none = ninguno
+value-changed_mind = cambió de opinión
+value-defective = defectuoso
+value-damaged_in_transit = dañado en el envío
+value-wrong_item = artículo equivocado
+value-arrived_late = llegó tarde
+value-other = otro
+value-refund = reembolso
+value-store_credit = crédito de la tienda
+value-repair = reparación
+value-replacement = reemplazo
+value-standard = estándar
+value-plus = Plus
+value-placed = realizado
+value-processing = en preparación
+value-in_production = en fabricación
+value-shipped = enviado
+value-out_for_delivery = en camino para entrega
+value-delivered = entregado
+value-cancelled = cancelado
+value-one = uno
+value-unopened = sin abrir
+value-opened = abierto
+value-used = usado
+value-damaged = dañado
+value-membership = membresía
+value-session_plan = plan de sesiones
