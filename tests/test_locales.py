@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fl
 
 import policylib
 from policylib.cli import cli
@@ -262,3 +264,26 @@ def test_several_things_read_in_the_plural_in_both_languages(
     assert "refund it " in bundled_policy.evaluate(data).reasons[0].text
     one = bundled_policy.evaluate(data, locale="es").reasons[0].text
     assert one.startswith("Su ceramic table lamp llegó hace 45 días")
+
+
+# --------------------------------------------------------------------------- the library's words
+
+_LIBRARY = ROOT / "policylib" / "render" / "locales"
+_HOUSE_CLOCK = frozenset(
+    {"clock-hour", "clock-hour-minutes", "clock-am", "clock-pm", "clock-noon", "clock-midnight"}
+)
+"""The English catalog's house clock ("6 p.m."): a language with clock-style = cldr writes
+times as CLDR does, so it has no such messages."""
+
+
+def _ids(path: Path) -> set[str]:
+    body = FluentParser().parse(path.read_text(encoding="utf-8")).body
+    assert not [e for e in body if isinstance(e, fl.Junk)], path
+    return {str(e.id.name) for e in body if isinstance(e, fl.Message)}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (_LIBRARY / "en").glob("*.ftl")))
+def test_policylibs_spanish_has_every_english_message(name: str) -> None:
+    english, spanish = _ids(_LIBRARY / "en" / name), _ids(_LIBRARY / "es" / name)
+    assert english - spanish <= _HOUSE_CLOCK, sorted(english - spanish)
+    assert spanish <= english, sorted(spanish - english)
