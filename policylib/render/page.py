@@ -1,17 +1,21 @@
 """The customer-facing policy page, generated from the rules that decide requests.
 
 Publishing from the same pack the engine runs means the page and the decisions can never
-disagree: every section the rules cite is a heading (with the anchors the rules link to),
-every rule is a plain-language entry (what it is about, why it exists, when it applies,
-what the store can offer instead) and every worked example shows its outcome.
+disagree. The page reads like a store's policy page: each section of ``policy.yaml`` is a
+heading (with the anchors the rules link to), its summary, and a short table of
+situations, one row per rule in the order rules apply: the situation, what we do, what we
+can offer instead, and an example. The rule-by-rule detail (why the rule exists, the
+conditions it checks as a list, every worked example) is folded away under the table; a
+link to a rule's citation anchor opens it.
 
 The page is for customers: rule ids never appear in the visible text (they are kept as
-HTML comments for traceability) and texts written for one customer are rendered with
-neutral words ("the item") instead of their ``{ $placeholders }``.
+comments for traceability), texts written for one customer are shown with neutral words
+(a fact's label) instead of their ``{ $placeholders }``, and every word comes from a
+Fluent catalog in the renderer's locale (``page-*`` messages and the pack's own words).
 
 The page is built in layers: this module turns a pack into the page model
 (``page_model``), choosing the order and the anchors and asking ``page_words`` for every
-sentence; ``page_formats`` then writes that model as Markdown or HTML.
+phrase; ``page_formats`` then writes that model as Markdown or HTML.
 
 Typical use::
 
@@ -22,12 +26,13 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from policylib.errors import PolicyError
-from policylib.lang.nodes import Pack, Rule
+from policylib.lang.nodes import Pack, Rule, Section
 from policylib.render.page_formats import to_html, to_markdown
-from policylib.render.page_model import Entry, Page, Part
+from policylib.render.page_model import Entry, Headings, Page, Part
 from policylib.render.page_words import Words
 from policylib.render.texts import TextRenderer
 
@@ -43,8 +48,10 @@ def render_policy_page(
 
     Args:
         pack: a loaded pack (``load_policy().pack`` or ``load_pack(path)``).
-        format: ``"markdown"`` (clean headings and lists) or ``"html"`` (a complete small
-            document, every string escaped).
+        format: ``"markdown"`` (headings, tables and lists) or ``"html"`` (a complete
+            small document, every string escaped, readable on a phone).
+        renderer: the pack's texts in the locale to publish in (``policy.voice(locale)``);
+            the pack's own locale when not given.
 
     Returns:
         The page text. Sections follow ``policy.yaml``; rules within a section follow
@@ -53,83 +60,117 @@ def render_policy_page(
     Raises:
         PolicyError: ``format`` is neither ``"markdown"`` nor ``"html"``.
     """
+    if format not in ("markdown", "html"):
+        raise PolicyError(f"unknown page format {format!r}; use 'markdown' or 'html'")
     page = _build_page(pack, renderer or TextRenderer(pack))
-    if format == "markdown":
-        return to_markdown(page)
-    if format == "html":
-        return to_html(page)
-    raise PolicyError(f"unknown page format {format!r}; use 'markdown' or 'html'")
+    return to_markdown(page) if format == "markdown" else to_html(page)
 
 
 # --------------------------------------------------------------------------- building
 # The words are worked out once (``_build_page``); the two writers only lay them out.
 
 
-def _build_page(pack: Pack, renderer: TextRenderer) -> Page:
-    words = Words(pack, renderer)
-    used_ids: set[str] = set()
+class _Anchors:
+    """The page's ids, each used once: the sections' and the rules' citation anchors as
+    the pack names them (links in replies point there), and made-up ones for the rules
+    whose anchor an earlier rule already carries, so each row can link to its detail."""
 
-    def claim(anchor: str) -> str:
-        """Each id once per page: the first rule citing an anchor carries it."""
-        if not anchor or anchor in used_ids:
+    def __init__(self, pack: Pack) -> None:
+        self.reserved = {*pack.sections, *(r.citation.anchor for r in pack.rules)}
+        self.used: set[str] = set()
+
+    def claim(self, anchor: str) -> str:
+        """``anchor`` if no element carries it yet, else ""."""
+        if not anchor or anchor in self.used:
             return ""
-        used_ids.add(anchor)
+        self.used.add(anchor)
         return anchor
 
+    def made_up(self, stem: str) -> str:
+        """A fresh id from ``stem`` ("returns-3"), clashing with no anchor of the pack."""
+        number = 1
+        while f"{stem}-{number}" in self.used or f"{stem}-{number}" in self.reserved:
+            number += 1
+        return self.claim(f"{stem}-{number}")
+
+
+def _build_page(pack: Pack, renderer: TextRenderer) -> Page:
+    words = Words(pack, renderer)
+    anchors = _Anchors(pack)
     by_section: dict[str, list[Rule]] = {}
     for rule in pack.rules:
         by_section.setdefault(rule.citation.section, []).append(rule)
     # The loader refuses a citation of an undeclared section, so no rule is left out here.
     assert set(by_section) <= set(pack.sections), sorted(set(by_section) - set(pack.sections))
-
-    parts: list[Part] = []
-    for section in pack.sections.values():
-        section_anchor = claim(section.id)
-        entries: list[Entry] = []
-        for rule in sorted(by_section.get(section.id, []), key=_precedence):
-            offers = tuple(dict.fromkeys(words.offer(o.kind) for o in rule.offers))
-            contact = pack.escalation_for(rule).contact
-            examples = (
-                words.example(e, offers, contact) for e in pack.examples if e.rule == rule.id
-            )
-            entries.append(
-                Entry(
-                    rule_id=rule.id,
-                    title=rule.title,
-                    anchor=claim(rule.citation.anchor),
-                    why=words.message(rule.why) if rule.why is not None else "",
-                    applies=words.applies(rule),
-                    result=words.result(rule.outcome, contact),
-                    offers=offers,
-                    examples=tuple(dict.fromkeys(examples)),
-                )
-            )
-        parts.append(
-            Part(
-                section_id=section.id,
-                anchor=section_anchor,
-                title=section.title,
-                summary=" ".join(section.summary.split()),
-                entries=tuple(entries),
-            )
-        )
-
-    store = pack.store
-    intro = (
-        "This page is generated from the same rules we use to decide every request, "
-        "so what you read here is exactly what we apply."
+    # Sections claim their ids first: a rule citing only its section links to the heading.
+    section_anchors = {sid: anchors.claim(sid) for sid in pack.sections}
+    parts = tuple(
+        _part(words, anchors, section, section_anchors[section.id], by_section.get(section.id, []))
+        for section in pack.sections.values()
     )
-    contact = pack.escalation.contact
+    intro = words.phrase("page-intro")
+    contact = words.contact(None)
     if contact:
-        intro += f" If your case doesn't fit, you can always ask for {contact}."
-    default = words.message(pack.default_text)
-    closing = f"When none of the rules above applies: {default}" if default else ""
+        intro = f"{intro} {words.phrase('page-intro-contact', contact=contact)}"
+    default = words.text(pack.default_text)
     return Page(
-        title=f"{store.name} customer service policy",
-        lang=(store.locale or "en").replace("_", "-"),
+        title=words.phrase("page-title", store_name=pack.store.name),
+        lang=renderer.locale.replace("_", "-"),
         intro=intro,
-        parts=tuple(parts),
-        closing=closing,
+        headings=_headings(words),
+        parts=parts,
+        closing=words.phrase("page-closing", default=default) if default else "",
+    )
+
+
+def _headings(words: Words) -> Headings:
+    return Headings(
+        situation=words.phrase("page-col-situation"),
+        outcome=words.phrase("page-col-outcome"),
+        offers=words.phrase("page-col-offers"),
+        example=words.phrase("page-col-example"),
+        details=words.phrase("page-details"),
+        examples=words.phrase("page-examples"),
+        contents=words.phrase("page-contents"),
+        nothing=words.phrase("page-cell-none"),
+    )
+
+
+def _part(
+    words: Words, anchors: _Anchors, section: Section, anchor: str, rules: Iterable[Rule]
+) -> Part:
+    title = words.section_title(section)
+    entries = tuple(
+        _entry(words, anchors.claim(rule.citation.anchor) or anchors.made_up(section.id), rule)
+        for rule in sorted(rules, key=_precedence)
+    )
+    return Part(
+        section_id=section.id,
+        anchor=anchor,
+        title=title,
+        summary=words.section_summary(section),
+        table_label=words.phrase("page-table-label", section=title),
+        entries=entries,
+    )
+
+
+def _entry(words: Words, anchor: str, rule: Rule) -> Entry:
+    offers = words.offers(rule)
+    contact = words.contact(rule)
+    examples = [e for e in words.pack.examples if e.rule == rule.id]
+    first = words.example(examples[0], offers, contact, full=False) if examples else ""
+    return Entry(
+        rule_id=rule.id,
+        anchor=anchor,
+        cites=rule.citation.anchor,
+        title=words.rule_title(rule),
+        outcome=words.outcome(rule, contact),
+        offers=words.offer_list(offers),
+        example=first,
+        why=words.text(rule.why),
+        applies=words.lead(rule),
+        conditions=words.conditions(rule),
+        examples=tuple(dict.fromkeys(words.example(e, offers, contact) for e in examples)),
     )
 
 
