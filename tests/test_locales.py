@@ -132,15 +132,45 @@ def test_translate_writes_a_catalog_that_loads_and_keeps_what_is_translated(
     shutil.rmtree(pack_copy / "locales")
     result = CliRunner().invoke(cli, ["translate", str(pack_copy), "--locale", "de"])
     assert result.exit_code == 0, result.output
-    assert "0 messages already translated kept" in result.output
+    assert "messages to translate added" in result.output
     catalog = pack_copy / "locales" / "de" / "hygiene.ftl"
     text = catalog.read_text(encoding="utf-8")
     assert "rule-HYG-001 =" in text and "    .why =" in text
-    catalog.write_text(text.replace("Because the packaging", "Geöffnet: Because the"), "utf-8")
+    catalog.write_text(
+        "# Übersetzt von Hand\n" + text.replace("Because the packaging", "Geöffnet: Because the"),
+        "utf-8",
+    )
     again = CliRunner().invoke(cli, ["translate", str(pack_copy), "--locale", "de"])
     assert again.exit_code == 0, again.output
-    assert "Geöffnet: " in catalog.read_text(encoding="utf-8")
+    assert "0 messages to translate added" in again.output
+    kept = catalog.read_text(encoding="utf-8")
+    assert kept.startswith("# Übersetzt von Hand\n") and "Geöffnet: " in kept
     assert load_pack(pack_copy).translations.keys() == {"de"}  # CLDR has no de_US
+
+
+def test_translate_adds_what_a_change_of_the_pack_left_untranslated(pack_copy: Path) -> None:
+    spanish = pack_copy / "locales" / "es"
+    before = {f.name: f.read_text(encoding="utf-8") for f in spanish.glob("*.ftl")}
+    _drop_entry(spanish / "hygiene.ftl", "rule-HYG-001")
+    hygiene = (spanish / "hygiene.ftl").read_text(encoding="utf-8")
+    returns = spanish / "returns.ftl"
+    returns.write_text(
+        returns.read_text(encoding="utf-8").replace(
+            "    .why = Treinta días", "    .drop = Treinta días", 1
+        ),
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(pack_copy), "--locale", "es"])
+    assert result.exit_code == 0, result.output
+    assert "messages to translate added" in result.output
+    # the dropped message comes back (in English, to translate) at the end of its file
+    text = (spanish / "hygiene.ftl").read_text(encoding="utf-8")
+    assert text.startswith(hygiene.rstrip("\n")) and "rule-HYG-001 =" in text
+    assert "Because the packaging of the { $item_name }" in text
+    with pytest.raises(RuleError) as error:  # the renamed attribute is not the pack's
+        load_pack(pack_copy)
+    assert {p.code for p in error.value.problems} == {"unknown-key"}
+    assert before["policy.ftl"] == (spanish / "policy.ftl").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- choosing

@@ -11,7 +11,7 @@ import click
 from policylib.cli.common import fail, load, pack_arguments, plural, reported
 from policylib.load import load_pack
 from policylib.load.files import bundled_pack
-from policylib.load.translations import existing_catalog, skeleton
+from policylib.load.translations import extend_catalog
 
 __all__ = ["init", "schema", "translate"]
 
@@ -76,13 +76,11 @@ def translate(directory: str | None, language: str) -> None:
     root = Path(directory) if directory is not None else bundled_pack()
     folder = root / "locales" / language
     with reported(str(folder)):
-        existing = existing_catalog(folder)
-        files = skeleton(pack, language, existing)
+        files, added = extend_catalog(pack, folder, language)
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (folder / name).write_text(text, "utf-8")
-    kept = len(existing)
     click.echo(
-        f"wrote {plural(len(files), 'file')} to {folder}/ "
-        f"({plural(kept, 'message')} already translated kept)"
+        f"wrote {folder}/: {plural(added, 'message')} to translate added "
+        f"({plural(len(files), 'file')})"
     )

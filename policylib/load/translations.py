@@ -7,7 +7,8 @@ message for every customer-facing word of the pack, under ids the pack's own nam
 =========================  ====================================================
 ``rule-<id>``              the rule's text; ``.title``, ``.why``,
                            ``.offer-<kind>`` (``.offer-<kind>-2`` for a second one),
-                           ``.contact`` (its own escalation contact)
+                           ``.contact`` (its own escalation contact), ``.example-<n>``
+                           (the name of its n-th worked example, as the page lists it)
 ``fact-<name>``            the fact's label; ``.question``
 ``section-<id>``           the section's title; ``.summary``, ``.contact``
 ``alternative-<kind>``     the offer kind's words
@@ -25,7 +26,8 @@ are Fluent patterns checked like the YAML's (declared facts only, selectors, ``N
 message the pack has and a translation lacks is a load error, unless ``policy.yaml``
 declares that locale falls back (``store.translations: {es: fallback}``), in which case the
 default locale's words are used for it. ``policylib translate`` writes a catalog to start
-from, every message in the default locale's words.
+from, every message in the default locale's words, and adds what a later change of the
+pack makes missing.
 
 The folder's name is a language (``es``), or a language and region (``es_MX``); a bare
 language takes the store's region (``es`` in an ``en_US`` store is ``es_US``: US Spanish,
@@ -52,10 +54,9 @@ from policylib.load.texts import Terms, read_pattern
 
 __all__ = [
     "Key",
-    "existing_catalog",
+    "extend_catalog",
     "locale_of",
     "read_translations",
-    "skeleton",
     "translation_keys",
 ]
 
@@ -157,6 +158,9 @@ def translation_keys(pack: Pack) -> dict[str, Key]:
             add(f"rule-{rule.id}.offer-{offer.kind}{suffix}", offer.text, file)
         if rule.escalation is not None:
             add(f"rule-{rule.id}.contact", rule.escalation.contact, file)
+        worked = [e for e in pack.examples if e.rule == rule.id]
+        for number, example in enumerate(worked, start=1):  # as the policy page lists them
+            add(f"rule-{rule.id}.example-{number}", example.name, file)
     for name, message in pack.messages.items():
         add(name, message, message.loc.file or "messages.ftl")
     return out
@@ -363,35 +367,61 @@ class _Catalog:
         self.problems.report(code, message, where, hint=hint)
 
 
-def skeleton(
-    pack: Pack, language: str, existing: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """A catalog to translate from: file name -> Fluent text, one file per pack file, every
-    message in the default locale's words (or ``existing``'s translation, kept)."""
-    existing = existing or {}
-    by_file: dict[str, list[str]] = {}
-    entries: dict[str, dict[str, str]] = {}
+def extend_catalog(pack: Pack, folder: Path, language: str) -> tuple[dict[str, str], int]:
+    """What ``policylib translate`` writes: file name -> the folder's Fluent text, with every
+    message of the pack the folder lacks added in the default locale's words, to translate
+    in place, and how many pieces were added. What the folder has (translations, comments,
+    layout) is kept as it is: a missing attribute goes at the end of its message, a missing
+    message at the end of the file named after the pack file it comes from."""
+    texts = {f.name: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.ftl"))}
+    have: dict[str, tuple[str, int]] = {}  # piece -> (file, end of its message)
+    for name, text in texts.items():
+        for entry in _PARSER.parse(text).body:
+            if not isinstance(entry, fl.Message | fl.Term) or entry.span is None:
+                continue
+            base = ("-" if isinstance(entry, fl.Term) else "") + str(entry.id.name)
+            end = len(text[: entry.span.end].rstrip())
+            for piece in (base, *(f"{base}.{a.id.name}" for a in entry.attributes)):
+                have[piece] = (name, end)
+    inserts: dict[str, list[tuple[int, str]]] = {}
+    appended: dict[str, dict[str, list[str]]] = {}
+    added = 0
     for key in translation_keys(pack).values():
+        if key.id in have:
+            continue
+        added += 1
         source = key.default.source if isinstance(key.default, Message) else key.default
-        source = existing.get(key.id, source)
         base, _, attribute = key.id.partition(".")
+        if attribute and base in have:  # the message is there: add the attribute to it
+            name, end = have[base]
+            inserts.setdefault(name, []).append((end, f"\n    .{attribute} ={_indented(source)}"))
+            continue
         name = Path(key.file).stem + ".ftl"
-        entries.setdefault(name, {}).setdefault(base, "")
-        body = _indented(source)
-        if attribute:
-            entries[name][base] += f"\n    .{attribute} ={body}"
-        else:
-            entries[name][base] = f" ={body}" + entries[name][base]
-        by_file.setdefault(name, [])
-    out: dict[str, str] = {}
-    for name, messages in entries.items():
-        lines = [f"# {language}: the words of {Path(name).stem}, translated", ""]
-        for base, rest in messages.items():
-            head = rest if rest.startswith(" =") else " =" + rest  # attributes only
-            lines.append(f"{base}{head}")
-            lines.append("")
-        out[name] = "\n".join(lines)
-    return out
+        parts = appended.setdefault(name, {}).setdefault(base, [])
+        parts.append(f".{attribute} ={_indented(source)}" if attribute else f"={_indented(source)}")
+    for name, found in inserts.items():
+        text = texts[name]
+        # the last place first, so the earlier offsets hold; at one place, the last piece
+        # first, so they read in the pack's order
+        ordered = sorted(enumerate(found), key=lambda item: (-item[1][0], -item[0]))
+        for _, (end, piece) in ordered:
+            text = text[:end] + piece + text[end:]
+        texts[name] = text
+    for name, messages in appended.items():
+        lines = (
+            [texts[name].rstrip("\n"), ""]
+            if name in texts
+            else [
+                f"# {language}: the words of {Path(name).stem}, to translate",
+                "",
+            ]
+        )
+        for base, parts in messages.items():
+            value = next((part[1:] for part in parts if part.startswith("=")), "")
+            attributes = [f"    {part}" for part in parts if not part.startswith("=")]
+            lines += [f"{base} ={value}", *attributes, ""]
+        texts[name] = "\n".join(lines)
+    return texts, added
 
 
 def _indented(source: str) -> str:
@@ -401,23 +431,3 @@ def _indented(source: str) -> str:
     if len(lines) == 1:
         return f" {lines[0]}"
     return "".join(f"\n        {line}" for line in lines)
-
-
-def existing_catalog(folder: Path) -> dict[str, str]:
-    """The messages a folder already translates (id, ``id.attribute`` -> pattern source)."""
-    out: dict[str, str] = {}
-    if not folder.is_dir():
-        return out
-    for file in sorted(folder.glob("*.ftl")):
-        text = file.read_text(encoding="utf-8")
-        for entry in _PARSER.parse(text).body:
-            if not isinstance(entry, fl.Message | fl.Term):
-                continue
-            base = ("-" if isinstance(entry, fl.Term) else "") + str(entry.id.name)
-            pieces = [(base, entry.value)]
-            pieces += [(f"{base}.{a.id.name}", a.value) for a in entry.attributes]
-            for key, pattern in pieces:
-                if pattern is not None and pattern.span is not None:
-                    source = text[pattern.span.start : pattern.span.end]
-                    out[key] = "\n".join(line.strip() for line in source.split("\n"))
-    return out
