@@ -99,7 +99,7 @@ rules:
         - item_used: false
     outcome: granted
     text: "You can return the { $item_name } for { $item_price }."
-    why: "A { $item_name } in new condition can be sold again, less { $restocking_fee_percent }."
+    why: "An item in new condition can be sold again, less { $restocking_fee_percent }."
     citation: {section: returns, anchor: return-window}
   - id: RET-002
     title: Late returns
