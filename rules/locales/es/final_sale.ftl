@@ -8,6 +8,8 @@ rule-FIN-003 =
     .title = Los artículos de liquidación no se pueden devolver
     .why = Los artículos de liquidación son los últimos de su línea, con precios para agotarlos. Por eso, no podemos volver a vender uno que se devuelva.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
+    .example-1 = Mesa auxiliar de liquidación, cambió de opinión
+    .example-2 = Tapete de liquidación, cambió de opinión
 
 rule-FIN-001 =
         { $item_number ->
@@ -17,6 +19,8 @@ rule-FIN-001 =
     .title = Los artículos de venta final no se pueden devolver
     .why = Bajamos estos precios al máximo para agotar el inventario. Por eso, no tenemos margen para aceptar un artículo de vuelta y venderlo otra vez.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
+    .example-1 = Tapete de venta final, cambió de opinión
+    .example-2 = Tapete de venta final de Isabel (solicitud de ejemplo)
 
 rule-FIN-002 =
         Hicimos { $item_number ->
@@ -26,3 +30,5 @@ rule-FIN-002 =
     .title = Los artículos hechos a la medida no se pueden devolver
     .why = Una pieza hecha con sus medidas y a su gusto no se puede vender a otra persona.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
+    .example-1 = Sofá hecho a la medida, cambió de opinión
+    .example-2 = Sofá hecho a la medida de Fatima (solicitud de ejemplo)
