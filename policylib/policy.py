@@ -116,18 +116,29 @@ class Policy:
                     out.extend(found.variables)
             return out
 
-        phrases = [*pack.messages.values()]
+        # A phrase for one kind of request (granted-change_delivery) is only ever said in
+        # answers of that kind: its facts are derived for those alone.
+        phrases = [*pack.messages.items()]
         for translation in pack.translations.values():
-            phrases.extend(translation.phrases.values())
-        shared = [*named(pack.default_text)]
-        for message in phrases:
-            shared.extend(message.variables)
+            phrases.extend(translation.phrases.items())
+        generic: list[str] = []
+        per_kind: dict[str, list[str]] = {kind: [] for kind in self._kinds}
+        for message_id, message in phrases:
+            specific = [k for k in self._kinds if message_id.endswith(f"-{k}")]
+            for kind in specific:
+                per_kind[kind].extend(message.variables)
+            if not specific:
+                generic.extend(message.variables)
+        shared = [*named(pack.default_text), *generic]
         offers = [v for rule in pack.rules for o in rule.offers for v in named(o.text)]
         fallback = pack.alternatives.fallback
         if fallback is not None:
             offers.extend(named(fallback.text))
         self._shared_display = _known(shared, pack)
-        self._phrase_facts = _known([v for message in phrases for v in message.variables], pack)
+        self._phrase_facts = {
+            kind: _known([*generic, *names], pack) for kind, names in per_kind.items()
+        }
+        """Request kind -> the facts the phrases of its answers name."""
         self._offer_display = _known(offers, pack)
         self._display: dict[str, tuple[str, ...]] = {}
         self._tested: dict[str, tuple[str, ...]] = {}
@@ -142,6 +153,8 @@ class Policy:
             escalation = pack.escalation_for(rule)
             if escalation.may_approve:
                 names.append(escalation.may_approve)
+            for kind in rule.kinds:
+                names.extend(per_kind.get(kind, ()))
             self._display[rule.id] = _known([*names, *self._shared_display], pack)
         if pack.escalation.may_approve:
             self._shared_display = _known(
@@ -399,11 +412,11 @@ class Policy:
             "the request lacks what only the store's systems know", list(problems.values())
         )
 
-    def _display_names(self, verdict: Verdict) -> tuple[str, ...]:
+    def _display_names(self, verdict: Verdict, kind: str) -> tuple[str, ...]:
         """The facts the texts of this verdict name, plus the facts its rules tested."""
         if verdict.rule is not None:
             return self._display[verdict.rule.id]
-        names = list(self._shared_display)
+        names = [*self._shared_display, *self._phrase_facts.get(kind, ())]
         for rule in verdict.blocking:
             names.extend(self._display[rule.id])
         for fact in verdict.missing[:1]:
@@ -433,7 +446,7 @@ class Policy:
             verdict = self._asked(verdict, req)
             if verdict.outcome not in GRANTING:
                 return [(verdict, {})]
-            names = self._display_names(verdict) + self._offer_display
+            names = self._display_names(verdict, req.kind) + self._offer_display
             parts.append((verdict, self._formatted(names, env, voice or self.texts)))
         return parts
 
@@ -442,7 +455,7 @@ class Policy:
     ) -> _Part:
         verdict, _, env = self._verdict(req, clock, sku, traced=True)
         verdict = self._asked(verdict, req)
-        formatted = self._formatted(self._display_names(verdict), env, voice)
+        formatted = self._formatted(self._display_names(verdict, req.kind), env, voice)
         part = _Part(req, sku, verdict, env, formatted)
         part.reasons = self._reasons(verdict, formatted, voice)
         if verdict.outcome is Outcome.NEEDS_INFO:
@@ -627,7 +640,7 @@ class Policy:
             facts=mattered,
             values={
                 n: getattr(first.formatted[n], "value", None)
-                for n in self._phrase_facts
+                for n in self._phrase_facts.get(req.kind, ())
                 if n in first.formatted
             },
         )

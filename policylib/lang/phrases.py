@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
-from policylib.lang.nodes import Outcome
+from policylib.lang.nodes import Example, Outcome, Pack
 
-__all__ = ["library_ids", "phrase_ids"]
+__all__ = ["example_keys", "library_ids", "phrase_ids"]
 
 
 def _variables(node: object, out: dict[str, None]) -> None:
@@ -66,4 +68,24 @@ def phrase_ids(kinds: Iterable[str]) -> dict[str, tuple[str, ...]]:
         for kind in kinds:
             for pattern in _PER_KIND:
                 out[pattern.format(outcome=outcome, kind=kind)] = extra
+    return out
+
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def example_keys(pack: Pack) -> dict[str, Example]:
+    """The translation id of each worked example's name: ``example-<its name as an id>``
+    (``example-opened-toilet-seat-changed-mind``), so moving an example to another rule
+    keeps its translation and renaming it asks for a new one; a second example of the
+    same name gets ``-2``."""
+    out: dict[str, Example] = {}
+    for example in pack.examples:
+        plain = unicodedata.normalize("NFKD", example.name).encode("ascii", "ignore").decode()
+        words = _NOT_ID.sub("-", plain.lower()).strip("-")[:60].rstrip("-") or "unnamed"
+        key, number = f"example-{words}", 1
+        while key in out:
+            number += 1
+            key = f"example-{words}-{number}"
+        out[key] = example
     return out

@@ -7,14 +7,14 @@ message for every customer-facing word of the pack, under ids the pack's own nam
 =========================  ====================================================
 ``rule-<id>``              the rule's text; ``.title``, ``.why``,
                            ``.offer-<kind>`` (``.offer-<kind>-2`` for a second one),
-                           ``.contact`` (its own escalation contact), ``.example-<n>``
-                           (the name of its n-th worked example, as the page lists it)
+                           ``.contact`` (its own escalation contact)
 ``fact-<name>``            the fact's label; ``.question``
 ``section-<id>``           the section's title; ``.summary``, ``.contact``
 ``alternative-<kind>``     the offer kind's words
 ``unit-<name>``            ``.one`` and ``.other``: "session", "sessions"
 ``search-<path>``          ``.lead``, ``.lead-unasked`` (dots in the path as ``_``)
 ``value-<value>``          an enum value, as agents and the policy page read it
+``example-<name>``         a worked example's name, as the policy page lists it
 ``store-default``          the text when no rule decides
 ``store-fallback``         the offer when a denial found nothing else
 ``store-escalation``       who takes a case the rules leave open
@@ -47,7 +47,7 @@ from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 
 from policylib.lang.nodes import Loc, Message, Pack, Translation
-from policylib.lang.phrases import phrase_ids
+from policylib.lang.phrases import example_keys, phrase_ids
 from policylib.load.problems import Problems, suggest
 from policylib.load.strict_yaml import Node
 from policylib.load.texts import Terms, read_pattern
@@ -158,9 +158,9 @@ def translation_keys(pack: Pack) -> dict[str, Key]:
             add(f"rule-{rule.id}.offer-{offer.kind}{suffix}", offer.text, file)
         if rule.escalation is not None:
             add(f"rule-{rule.id}.contact", rule.escalation.contact, file)
-        worked = [e for e in pack.examples if e.rule == rule.id]
-        for number, example in enumerate(worked, start=1):  # as the policy page lists them
-            add(f"rule-{rule.id}.example-{number}", example.name, file)
+
+    for key, example in example_keys(pack).items():  # as the policy page lists them
+        add(key, example.name, example.loc.file or "examples.yaml")
     for name, message in pack.messages.items():
         add(name, message, message.loc.file or "messages.ftl")
     return out

@@ -39,6 +39,7 @@ from policylib.lang.nodes import (
     Section,
     Value,
 )
+from policylib.lang.phrases import example_keys
 from policylib.render.page_model import Clause
 from policylib.render.texts import TextRenderer
 from policylib.render.values import format_number, join_words
@@ -69,6 +70,9 @@ class Words:
     def __init__(self, pack: Pack, renderer: TextRenderer) -> None:
         self.pack = pack
         self.renderer = renderer
+        # an example's name -> its translation id (names of one pack's examples repeat
+        # only when they are the same words, which translate alike)
+        self._example_keys = {e.name: key for key, e in reversed(example_keys(pack).items())}
         self.locale = renderer.locale
 
     def phrase(self, message_id: str, **args: str) -> str:
@@ -148,9 +152,8 @@ class Words:
         """``Store credit for a vase on day 45 (demo request)`` -> ``Store credit for a vase
         on day 45: accepted.``: author notes and code-like tokens are left out."""
         verdict = self.verdict(example, offers, contact, full=full)
-        worked = [e for e in self.pack.examples if e.rule == example.rule]
-        key = f"rule-{example.rule}.example-{worked.index(example) + 1}"
-        name = self.renderer.pack_word(key, example.name) if example in worked else example.name
+        key = self._example_keys.get(example.name, "")
+        name = self.renderer.pack_word(key, example.name) if key else example.name
         return self.phrase("page-example", name=example_name(name), verdict=verdict)
 
     # ---- conditions

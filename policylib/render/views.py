@@ -445,6 +445,7 @@ def _chat(decision: Decision, voice: Voice) -> list[Block]:
 
 # --------------------------------------------------------------------------- the agent view
 
+
 def _condition_line(cond: Any, voice: Voice, locale: str) -> str:
     """ "days since your order arrived: required at most 30 days, actual 6 days — held".
 
@@ -561,12 +562,7 @@ def _agent(decision: Decision, voice: Voice) -> list[Block]:
                 "title": voice.pack_word(f"rule-{trace.rule_id}.title", trace.title),
             }
             heads.append([book.get("agent-trace", args)])
-            subs.append(
-                [
-                    [_condition_line(c, voice, ctx.locale)]
-                    for c in trace.conditions
-                ]
-            )
+            subs.append([[_condition_line(c, voice, ctx.locale)] for c in trace.conditions])
         blocks.append(ul(heads, subs))
     elif ctx.facts:
         blocks.append(h(book.get("agent-facts")))

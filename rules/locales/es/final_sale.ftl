@@ -8,8 +8,6 @@ rule-FIN-003 =
     .title = Los artículos de liquidación no se pueden devolver
     .why = Los artículos de liquidación son los últimos de su línea, con precios para agotarlos. Por eso, no podemos volver a vender uno que se devuelva.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = Mesa auxiliar de liquidación, cambió de opinión
-    .example-2 = Tapete de liquidación, cambió de opinión
 
 rule-FIN-001 =
         { $item_number ->
@@ -19,8 +17,6 @@ rule-FIN-001 =
     .title = Los artículos de venta final no se pueden devolver
     .why = Bajamos estos precios al máximo para agotar el inventario. Por eso, no tenemos margen para aceptar un artículo de vuelta y venderlo otra vez.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = Tapete de venta final, cambió de opinión
-    .example-2 = Tapete de venta final de Isabel (solicitud de ejemplo)
 
 rule-FIN-002 =
         Hicimos { $item_number ->
@@ -30,5 +26,14 @@ rule-FIN-002 =
     .title = Los artículos hechos a la medida no se pueden devolver
     .why = Una pieza hecha con sus medidas y a su gusto no se puede vender a otra persona.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = Sofá hecho a la medida, cambió de opinión
-    .example-2 = Sofá hecho a la medida de Fatima (solicitud de ejemplo)
+
+# Los ejemplos resueltos, como los nombra la página de la política
+
+example-clearance-side-table-changed-mind = Mesa auxiliar de liquidación, cambió de opinión
+example-clearance-rug-changed-mind = Tapete de liquidación, cambió de opinión
+example-final-sale-rug-changed-mind = Tapete de venta final, cambió de opinión
+example-isabel-s-final-sale-rug-demo-request = Tapete de venta final de Isabel (solicitud de ejemplo)
+example-custom-sofa-changed-mind = Sofá hecho a la medida, cambió de opinión
+example-fatima-s-custom-sofa-demo-request = Sofá hecho a la medida de Fatima (solicitud de ejemplo)
+
+example-final-sale-rug-with-no-reason-asks-why = Un tapete de venta final sin motivo, y preguntamos por qué

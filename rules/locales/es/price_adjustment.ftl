@@ -8,7 +8,6 @@ rule-PRC-004 =
     .title = Los artículos de liquidación no tienen ajustes de precio
     .why = Los precios de liquidación ya son los más bajos, y cambian seguido a medida que se agota el inventario.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = Artículo de liquidación
 
 rule-PRC-003 =
         Ya ajustamos una vez el precio de { $item_number ->
@@ -18,7 +17,6 @@ rule-PRC-003 =
     .title = Cada artículo tiene un solo ajuste de precio
     .why = Un solo ajuste por artículo hace que la promesa sea simple e igual para todos.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = Segundo ajuste de precio del mismo artículo
 
 rule-PRC-002 =
         Compró { $item_number ->
@@ -28,7 +26,6 @@ rule-PRC-002 =
     .title = Los ajustes de precio se pueden hacer durante 14 días después de la compra
     .why = Los precios cambian con las temporadas, y 14 días cubren las ofertas que llegan poco después de su compra.
     .offer-supervisor_review = Un supervisor puede revisar su caso y, a veces, puede hacer una excepción de buena voluntad.
-    .example-1 = El precio bajó 20 días después de la compra
 
 rule-PRC-005 =
         Hoy, el precio de { $item_number ->
@@ -38,7 +35,6 @@ rule-PRC-005 =
     .title = No hay nada que ajustar si el precio no bajó
     .why = Un ajuste de precio le devuelve la diferencia cuando un precio baja.
     .offer-supervisor_review = Si vio un precio más bajo en alguna parte de nuestro sitio, un supervisor lo puede revisar con usted.
-    .example-1 = El precio subió, no bajó
 
 rule-PRC-001 =
         El precio de { $item_number ->
@@ -47,5 +43,14 @@ rule-PRC-001 =
         } { $item_name } bajó a { $current_price } dentro de los 14 días después de su compra. Por eso, le reembolsaremos la diferencia de { $price_drop } a su forma de pago original.
     .title = Si el precio baja dentro de 14 días, reembolsamos la diferencia una vez por artículo
     .why = Si el precio baja justo después de su compra, no debería perder dinero por comprar antes.
-    .example-1 = El precio bajó 8 días después de la compra
-    .example-2 = Baja de precio de Angela (solicitud de ejemplo)
+
+# Los ejemplos resueltos, como los nombra la página de la política
+
+example-clearance-item = Artículo de liquidación
+example-second-adjustment-on-the-same-item = Segundo ajuste de precio del mismo artículo
+example-price-dropped-20-days-after-purchase = El precio bajó 20 días después de la compra
+example-price-went-up-not-down = El precio subió, no bajó
+example-price-dropped-8-days-after-purchase = El precio bajó 8 días después de la compra
+example-angela-s-price-drop-demo-request = Baja de precio de Angela (solicitud de ejemplo)
+
+example-no-current-price-given-asks-for-it = Sin el precio actual, y lo preguntamos
