@@ -74,7 +74,7 @@ def _simple_variables(source: str, lines: list[str]) -> list[str] | None:
 
 def read_pattern(
     source: str,
-    node: Node,
+    node: Node | None,
     loc: Loc,
     what: str,
     facts: Collection[str] | None,

@@ -40,7 +40,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import babel
 from fluent.syntax import FluentParser
@@ -49,7 +48,6 @@ from fluent.syntax import ast as fl
 from policylib.lang.nodes import Loc, Message, Pack, Translation
 from policylib.lang.phrases import example_keys, phrase_ids
 from policylib.load.problems import Problems, suggest
-from policylib.load.strict_yaml import Node
 from policylib.load.texts import Terms, read_pattern
 
 __all__ = [
@@ -284,10 +282,10 @@ class _Catalog:
                     continue
                 source = text[pattern.span.start : pattern.span.end]
                 source = "\n".join(line.strip() for line in source.split("\n"))
-                self.piece(key, source, at(offset), file, lines)
+                self.piece(key, source, at(offset), lines)
         self.terms.check()
 
-    def piece(self, key: str, source: str, loc: Loc, file: str, lines: list[str]) -> None:
+    def piece(self, key: str, source: str, loc: Loc, lines: list[str]) -> None:
         report = self._report
         if key in self.given:
             first = self.given[key]
@@ -323,7 +321,7 @@ class _Catalog:
         extra = frozenset(self.known.get(key, ())) | (found.extra if found else frozenset())
         message = read_pattern(
             source,
-            cast(Node, None),
+            None,  # not a YAML scalar: the location is the catalog's line
             loc,
             f"'{key}'",
             self.facts | extra,
